@@ -1,0 +1,28 @@
+// One pino logger for the process: JSON lines, pretty on a terminal. Secrets are redacted
+// by path; pino's `*` matches one level only, so every depth that can hold one is listed.
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+const SECRET_KEYS = ['password', 'token', 'authorization', 'x-auth-token', 'apiPassword', 'controlToken'];
+
+export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
+  const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`;
+  const dot = key.startsWith('[') ? '' : '.';
+  return [key, `*${dot}${key}`, `*.*${dot}${key}`, `*.*.*${dot}${key}`];
+});
+
+export interface LoggerOptions {
+  level?: string;
+  pretty?: boolean;
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
+  const pretty = options.pretty ?? (process.stdout.isTTY === true && !process.env.CI);
+  const redact = { paths: REDACT_PATHS, censor: '[redacted]' };
+  if (options.destination) return pino({ level, redact }, options.destination as pino.DestinationStream);
+  if (pretty) return pino({ level, redact, transport: { target: 'pino-pretty', options: { destination: 2 } } });
+  return pino({ level, redact }, pino.destination(2));
+}

@@ -1,0 +1,77 @@
+// Process settings from the environment. A missing or malformed required setting is a
+// one-line error naming the variable (SettingsError), never a stack trace.
+import { z } from 'zod';
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+export const DEFAULT_IDENTITY_URL = 'https://api-identity-infrastructure.nhncloudservice.com';
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/nasorch';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_HTTP_PORT = 9464;
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    throw new SettingsError(`missing required setting ${name} (set it in the environment)`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, fallback?: string): string {
+  const value = env[name]?.trim() || fallback;
+  if (value === undefined) throw new SettingsError(`missing required setting ${name} (set it in the environment)`);
+  if (!z.url().safeParse(value).success) throw new SettingsError(`setting ${name} is not a valid URL`);
+  return value.replace(/\/+$/, '');
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new SettingsError(`setting ${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+export interface IdentitySettings {
+  identityUrl: string;
+  tenantId: string;
+  username: string;
+  /** The API password. Never log it. */
+  password: string;
+  region: string;
+  /** Overrides the catalog's nasv1 endpoint (all regions) when set. */
+  nasApiUrl?: string;
+}
+
+export function identitySettings(env: Env = process.env): IdentitySettings {
+  const nasApiUrl = env.NAS_API_URL?.trim() ? url(env, 'NAS_API_URL') : undefined;
+  return {
+    identityUrl: url(env, 'NHN_IDENTITY_URL', DEFAULT_IDENTITY_URL),
+    tenantId: required(env, 'NHN_TENANT_ID'),
+    username: required(env, 'NHN_USERNAME'),
+    password: required(env, 'NHN_API_PASSWORD'),
+    region: (env.NHN_REGION?.trim() || 'KR1').toUpperCase(),
+    ...(nasApiUrl ? { nasApiUrl } : {}),
+  };
+}
+
+export interface ServiceSettings {
+  databaseUrl: string;
+  redisUrl: string;
+  httpPort: number;
+  /** Shared across every worker of every daemon on the same Redis. */
+  apiRateLimitPerSecond: number;
+}
+
+export function serviceSettings(env: Env = process.env): ServiceSettings {
+  return {
+    databaseUrl: url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL),
+    redisUrl: url(env, 'REDIS_URL', DEFAULT_REDIS_URL),
+    httpPort: positiveNumber(env, 'HTTP_PORT', DEFAULT_HTTP_PORT),
+    apiRateLimitPerSecond: positiveNumber(env, 'NAS_API_RATE_LIMIT', 10),
+  };
+}
