@@ -10,13 +10,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const quiet = process.argv.includes('--quiet');
+// --generate-only: from `postinstall` and the bin launcher; no install, no service checks.
+const generateOnly = process.argv.includes('--generate-only');
 const say = (m) => quiet || console.error(`setup: ${m}`);
 
 function run(cmd, args, env = {}) {
   execFileSync(cmd, args, { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit', env: { ...process.env, ...env } });
 }
 
-if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
+if (!generateOnly && !existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
   say('installing dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
@@ -32,6 +34,8 @@ if (!existsSync(generated) || statSync(generated).mtimeMs < statSync(schema).mti
     PRISMA_HIDE_UPDATE_MESSAGE: '1',
   });
 }
+
+if (generateOnly) process.exit(0);
 
 function probe(url, fallbackPort) {
   const u = new URL(url);

@@ -1,9 +1,16 @@
 // The `nasorch` command line. Each command group lives in its own module and registers
 // itself here; failures end as one line on stderr and a non-zero exit code.
 import { Command, CommanderError } from 'commander';
+import { registerDaemonCommand } from './daemon-command.ts';
+import { registerDbCommands } from './db-command.ts';
+import { registerDemoCommand } from './demo-command.ts';
 import { describeError } from './errors.ts';
 import { registerNasCommands } from './nas-commands.ts';
+import { registerPlanCommand } from './plan-command.ts';
+import { registerRecordsCommands } from './records-commands.ts';
+import { registerRunCommand } from './run-command.ts';
 import { registerSimulatorCommand } from './simulator-command.ts';
+import { registerValidateCommand } from './validate-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('nasorch')
@@ -11,8 +18,15 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  registerSimulatorCommand(program);
+  registerDaemonCommand(program);
+  registerDemoCommand(program);
+  registerValidateCommand(program);
+  registerPlanCommand(program);
+  registerRunCommand(program);
+  registerRecordsCommands(program);
+  registerDbCommands(program);
   registerNasCommands(program);
+  registerSimulatorCommand(program);
   return program;
 }
 

@@ -36,6 +36,15 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** 0 asks the OS for a free port. */
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new SettingsError(`setting ${name} must be a port number (0-65535), got "${raw}"`);
+  return value;
+}
+
 export interface IdentitySettings {
   identityUrl: string;
   tenantId: string;
@@ -71,7 +80,33 @@ export function serviceSettings(env: Env = process.env): ServiceSettings {
   return {
     databaseUrl: url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL),
     redisUrl: url(env, 'REDIS_URL', DEFAULT_REDIS_URL),
-    httpPort: positiveNumber(env, 'HTTP_PORT', DEFAULT_HTTP_PORT),
+    httpPort: port(env, 'HTTP_PORT', DEFAULT_HTTP_PORT),
     apiRateLimitPerSecond: positiveNumber(env, 'NAS_API_RATE_LIMIT', 10),
+  };
+}
+
+export interface DaemonTuning {
+  /** Redis key prefix; daemons sharing it (and the database) form one cluster. */
+  redisPrefix: string;
+  concurrency: number;
+  /** BullMQ lock duration and stalled-check interval: keep identical on every daemon. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  shutdownTimeoutMs: number;
+  jobAttempts: number;
+  jobBackoffMs: number;
+  reconcileCron: string;
+}
+
+export function daemonTuning(env: Env = process.env): DaemonTuning {
+  return {
+    redisPrefix: env.NASORCH_REDIS_PREFIX?.trim() || 'nasorch',
+    concurrency: positiveNumber(env, 'NASORCH_CONCURRENCY', 4),
+    lockDurationMs: positiveNumber(env, 'NASORCH_JOB_LOCK_MS', 30_000),
+    stalledIntervalMs: positiveNumber(env, 'NASORCH_STALLED_INTERVAL_MS', 30_000),
+    shutdownTimeoutMs: positiveNumber(env, 'NASORCH_SHUTDOWN_TIMEOUT_MS', 30_000),
+    jobAttempts: positiveNumber(env, 'NASORCH_JOB_ATTEMPTS', 5),
+    jobBackoffMs: positiveNumber(env, 'NASORCH_JOB_BACKOFF_MS', 10_000),
+    reconcileCron: env.NASORCH_RECONCILE_CRON?.trim() || '* * * * *',
   };
 }

@@ -29,6 +29,19 @@ export interface SimulatorFaults {
   rules: FaultRule[];
 }
 
+/**
+ * Faults of one volume mirror (also `fault` of a mirror in the state file, and
+ * POST /_admin/mirrors/:mirrorId/fault). Flags stay until set to false.
+ */
+export interface MirrorFault {
+  /** Replication breaks off by itself: `/stat` HALT, lastTransferStatus FAILED, no final sync; `start` resumes. */
+  halt?: boolean;
+  /** `/stat` answers status "RETRIEVE FAILED" with null figures while set; replication itself goes on. */
+  retrieveFailed?: boolean;
+  /** Every replication run fails (lastTransferStatus FAILED) while set. */
+  transferFails?: boolean;
+}
+
 export interface SimulatorStartOptions {
   port?: number; // 0 = ephemeral (default)
   host?: string; // default 127.0.0.1
@@ -43,6 +56,8 @@ export interface SimulatorStartOptions {
   clock?: 'real' | 'manual';
   /** Seed for fault randomness, so error rates are reproducible. */
   seed?: number;
+  /** Simulated start instant; default: now. */
+  startTime?: Date | string;
 }
 
 export interface RunningSimulator {
@@ -55,6 +70,8 @@ export interface RunningSimulator {
   /** Move simulated time forward; runs every time-driven behaviour due in between. */
   advance(ms: number): Promise<void>;
   setFaults(faults: SimulatorFaults): void;
+  /** Puts a volume mirror into a fault state (see MirrorFault). */
+  setMirrorFault(mirrorId: string, fault: MirrorFault): void;
   revokeTokens(): void;
   /** Every request answered so far (oldest first). */
   requests(): SimRequestRecord[];

@@ -1,0 +1,58 @@
+// `nasorch demo` (the README's first command): the simulator and a daemon in one process,
+// with the example policies in ./config, so a newcomer sees snapshots taken and pruned within
+// a minute. It uses its own Redis prefix and database schema so it can never touch the
+// schedulers or records of a real daemon on the same machine.
+import type { Command } from 'commander';
+import { createLogger } from '../log/logger.ts';
+import { serviceSettings, daemonTuning } from '../settings/settings.ts';
+import { startSimulator } from '../simulator/index.ts';
+import { runDaemonUntilSignalled } from './daemon-command.ts';
+import { splitDatabaseUrl } from '../daemon/services.ts';
+
+export const DEMO_REDIS_PREFIX = 'nasorch-demo';
+export const DEMO_SCHEMA = 'nasorch_demo';
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('run a daemon against the built-in NAS simulator with the policies in ./config')
+    .option('-c, --config <dir>', 'policy directory', './config')
+    .option('--sim-port <port>', 'simulator port (0: any free port)', '0')
+    .action(async (opts: { config: string; simPort: string }) => {
+      const log = createLogger();
+      const sim = await startSimulator({ port: Number(opts.simPort), clock: 'real' });
+      const service = serviceSettings();
+      const db = new URL(splitDatabaseUrl(service.databaseUrl).url);
+      db.searchParams.set('schema', DEMO_SCHEMA);
+      process.stderr.write(
+        [
+          '',
+          `nasorch demo: simulator at ${sim.url} (tenant ${sim.credentials.tenantId}), policies from ${opts.config}`,
+          `  health:  http://127.0.0.1:${service.httpPort}/readyz`,
+          `  history: DATABASE_URL='${db}' NASORCH_REDIS_PREFIX=${DEMO_REDIS_PREFIX} npx nasorch history`,
+          '  Ctrl-C stops it.',
+          '',
+        ].join('\n'),
+      );
+      try {
+        await runDaemonUntilSignalled({
+          configDir: opts.config,
+          service,
+          identity: {
+            identityUrl: sim.identityUrl,
+            tenantId: sim.credentials.tenantId,
+            username: sim.credentials.username,
+            password: sim.credentials.password,
+            region: 'KR1',
+          },
+          log,
+          ...daemonTuning(),
+          redisPrefix: DEMO_REDIS_PREFIX,
+          databaseSchema: DEMO_SCHEMA,
+          shutdownTimeoutMs: 5000,
+        });
+      } finally {
+        await sim.close();
+      }
+    });
+}

@@ -1,0 +1,24 @@
+// The daemon's view of the config directory: the policies plus a version (newest file mtime
+// and a digest of the policies) that lets daemons tell an older config from a newer one.
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { loadPolicyDir } from '../policy/load-policies.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { PolicyError } from '../policy/policy-error.ts';
+import type { ConfigVersion } from '../orchestrator/reconciler.ts';
+
+export interface LoadedConfig {
+  policies: Policy[];
+  errors: PolicyError[];
+  version: ConfigVersion;
+}
+
+export async function loadConfig(dir: string, defaultRegion: string): Promise<LoadedConfig> {
+  const set = await loadPolicyDir(dir, { defaultRegion });
+  const mtimes = await Promise.all(set.files.map((f) => stat(f).then((s) => s.mtimeMs, () => 0)));
+  const digest = createHash('sha256')
+    .update(JSON.stringify(set.policies.map(({ source: _source, ...rest }) => rest)))
+    .digest('hex')
+    .slice(0, 16);
+  return { policies: set.policies, errors: set.errors, version: { mtimeMs: Math.max(0, ...mtimes), digest } };
+}

@@ -1,0 +1,236 @@
+// The long-running daemon: loads the policies, keeps BullMQ's job schedulers in step with them,
+// runs the jobs, and serves /healthz and /readyz. Reconciles at start, on reload() (SIGHUP),
+// when a config file changes, and on a periodic tick that picks up new volumes.
+import { watch, type FSWatcher } from 'node:fs';
+import { Queue, type Worker } from 'bullmq';
+import cron, { type ScheduledTask } from 'node-cron';
+import { alertKeys } from '../alerts/alert-book.ts';
+import type { Logger } from '../log/logger.ts';
+import type { NasConnectionOptions } from '../nas/connection.ts';
+import { JobRunner } from '../orchestrator/job-runner.ts';
+import { createJobWorker } from '../orchestrator/job-worker.ts';
+import { Reconciler, type ReconcileResult } from '../orchestrator/reconciler.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { JobData } from '../schedule/job-kinds.ts';
+import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
+import { loadConfig, type LoadedConfig } from './config-source.ts';
+import { startHealthServer } from './health-server.ts';
+import { openServices, type Services } from './services.ts';
+
+export const QUEUE_NAME = 'nasorch-jobs';
+
+export interface DaemonOptions {
+  configDir: string;
+  service: ServiceSettings;
+  identity: IdentitySettings;
+  log: Logger;
+  /** Redis key prefix; daemons sharing one form one cluster. Default "nasorch". */
+  redisPrefix?: string;
+  databaseSchema?: string;
+  /** HTTP port for /healthz and /readyz; 0 picks a free one; null turns the server off. */
+  httpPort?: number | null;
+  concurrency?: number;
+  /** Identical on all daemons of a cluster. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** node-cron pattern of the periodic reconcile (new volumes). Default every minute. */
+  reconcileCron?: string;
+  watchConfig?: boolean;
+  /** How long stop() lets running jobs finish. */
+  shutdownTimeoutMs?: number;
+  /** Attempts per job and the first back-off delay (doubling). */
+  jobAttempts?: number;
+  jobBackoffMs?: number;
+  nas?: NasConnectionOptions;
+}
+
+export class Daemon {
+  private services?: Services;
+  private queue?: Queue<JobData>;
+  private worker?: Worker<JobData>;
+  private reconciler?: Reconciler;
+  private http?: Awaited<ReturnType<typeof startHealthServer>>;
+  private watcher?: FSWatcher;
+  private tick?: ScheduledTask;
+  private config?: LoadedConfig;
+  private policies = new Map<string, Policy>();
+  private reloading: Promise<unknown> = Promise.resolve();
+  private readonly log: Logger;
+  readonly prefix: string;
+
+  constructor(private readonly options: DaemonOptions) {
+    this.log = options.log;
+    this.prefix = options.redisPrefix ?? 'nasorch';
+  }
+
+  get httpUrl(): string | undefined {
+    return this.http?.url;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    // A daemon must not start on a broken config: there is no "last good" one yet.
+    const config = await loadConfig(o.configDir, o.identity.region);
+    if (config.errors.length > 0) {
+      throw new Error(`invalid policy config in ${o.configDir}:\n${config.errors.map((e) => `  ${e.format()}`).join('\n')}`);
+    }
+    this.adopt(config);
+
+    const services = await openServices({
+      service: o.service,
+      identity: o.identity,
+      log: o.log,
+      redisPrefix: this.prefix,
+      migrate: true,
+      ...(o.databaseSchema ? { databaseSchema: o.databaseSchema } : {}),
+      ...(o.nas ? { nas: o.nas } : {}),
+    });
+    this.services = services;
+    const nas = services.nas!;
+    const connection = { url: o.service.redisUrl, maxRetriesPerRequest: null };
+    this.queue = new Queue<JobData>(QUEUE_NAME, { connection, prefix: this.prefix });
+    const runner = new JobRunner({
+      prisma: services.prisma,
+      recorder: services.recorder,
+      alerts: services.alerts,
+      locks: services.locks,
+      nasFor: (region) => nas.client(region),
+      policy: (name) => this.policies.get(name),
+      log: o.log,
+    });
+    this.worker = createJobWorker({
+      queueName: QUEUE_NAME,
+      prefix: this.prefix,
+      connection,
+      runner,
+      recorder: services.recorder,
+      log: o.log,
+      concurrency: o.concurrency ?? 4,
+      lockDurationMs: o.lockDurationMs ?? 30_000,
+      stalledIntervalMs: o.stalledIntervalMs ?? 30_000,
+    });
+    this.reconciler = new Reconciler({
+      queue: this.queue,
+      redis: services.redis,
+      prefix: this.prefix,
+      nasFor: (region) => nas.client(region),
+      log: o.log,
+      jobOptions: {
+        attempts: o.jobAttempts ?? 5,
+        backoff: { type: 'exponential', delay: o.jobBackoffMs ?? 10_000 },
+        removeOnComplete: { count: 1000, age: 7 * 24 * 3600 },
+        removeOnFail: { count: 5000, age: 30 * 24 * 3600 },
+      },
+    });
+
+    await services.alerts.resolve(alertKeys.configInvalid());
+    await this.reconcile('start');
+    void this.worker.run().catch((err: unknown) => this.log.error({ err }, 'worker stopped'));
+
+    if (o.httpPort !== null) {
+      this.http = await startHealthServer({
+        port: o.httpPort ?? o.service.httpPort,
+        log: o.log,
+        checks: [
+          { name: 'redis', check: async () => void (await services.redis.ping()) },
+          { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
+        ],
+      });
+    }
+    this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });
+    if (o.watchConfig !== false) this.watchConfigDir();
+    this.log.info({ configDir: o.configDir, policies: this.policies.size, http: this.http?.url }, 'daemon started');
+  }
+
+  /** Re-reads the config (SIGHUP, file change). An invalid config keeps the last good one running. */
+  async reload(reason: string): Promise<{ ok: boolean; errors: string[] }> {
+    const run = this.reloading.then(async () => {
+      const config = await loadConfig(this.options.configDir, this.options.identity.region);
+      const alerts = this.services!.alerts;
+      if (config.errors.length > 0) {
+        const errors = config.errors.map((e) => e.format());
+        for (const line of errors) this.log.error({ reason }, `invalid policy config, keeping the last good one: ${line}`);
+        await alerts.raise({
+          key: alertKeys.configInvalid(),
+          severity: 'critical',
+          message: `policy config in ${this.options.configDir} is invalid (${errors.length} errors); still running the last good config. First: ${errors[0]}`,
+          details: { errors },
+        });
+        return { ok: false, errors };
+      }
+      await alerts.resolve(alertKeys.configInvalid());
+      this.adopt(config);
+      await this.reconcile(reason);
+      return { ok: true, errors: [] };
+    });
+    this.reloading = run.catch(() => {});
+    return run;
+  }
+
+  async reconcile(reason: string): Promise<ReconcileResult> {
+    try {
+      const result = await this.reconciler!.reconcile([...this.policies.values()], this.config!.version);
+      this.log.debug({ reason, ...result }, 'reconcile done');
+      return result;
+    } catch (err) {
+      this.log.error({ reason, err: { message: (err as Error).message } }, 'reconcile failed');
+      throw err;
+    }
+  }
+
+  /** Stops taking jobs, lets running ones finish (up to the timeout), then closes everything. */
+  async stop(): Promise<void> {
+    const timeoutMs = this.options.shutdownTimeoutMs ?? 30_000;
+    this.log.info({ timeoutMs }, 'daemon stopping');
+    this.tick?.stop();
+    this.watcher?.close();
+    if (this.worker) {
+      const graceful = this.worker.close();
+      const finished = await settleWithin(graceful, timeoutMs);
+      if (!finished) {
+        this.log.warn('running jobs did not finish in time; they will be recovered by another daemon or the next start');
+        // Worker.close() can hang while Redis is unreachable (stack-notes): bound the forced close too.
+        await settleWithin(this.worker.close(true), 5000);
+      }
+    }
+    await settleWithin(this.queue?.close() ?? Promise.resolve(), 5000);
+    await this.http?.server.close();
+    await this.services?.close();
+    this.log.info('daemon stopped');
+  }
+
+  /** For tests and `plan`: the policies in force. */
+  currentPolicies(): Policy[] {
+    return [...this.policies.values()];
+  }
+
+  private adopt(config: LoadedConfig): void {
+    this.config = config;
+    this.policies = new Map(config.policies.map((p) => [p.name, p]));
+  }
+
+  private watchConfigDir(): void {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      this.watcher = watch(this.options.configDir, () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void this.reload('config change').catch(() => {}), 300);
+      });
+      this.watcher.on('error', (err) => this.log.warn({ err: { message: err.message } }, 'config watcher failed; SIGHUP still reloads'));
+    } catch (err) {
+      this.log.warn({ err: { message: (err as Error).message } }, 'cannot watch the config directory; SIGHUP still reloads');
+    }
+  }
+}
+
+async function settleWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true as const, () => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,82 @@
+// Opens what the daemon and the `run` / `history` / `alerts` commands share: PostgreSQL
+// (migrated), Redis, the NAS connection with the cluster-wide rate limit, and the run and
+// alert books. One place to build them, one place to close them.
+import { Redis } from 'ioredis';
+import { AlertBook } from '../alerts/alert-book.ts';
+import { ApiRateLimiter } from '../coordination/api-rate-limiter.ts';
+import { VolumeLock } from '../coordination/volume-lock.ts';
+import { migrate } from '../db/migrate.ts';
+import { createPrisma, type PrismaClient } from '../db/prisma.ts';
+import { RunRecorder } from '../history/run-recorder.ts';
+import type { Logger } from '../log/logger.ts';
+import { NasConnection, type NasConnectionOptions } from '../nas/connection.ts';
+import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
+
+export interface ServicesOptions {
+  service: ServiceSettings;
+  /** Needed only by commands that call the NAS API. */
+  identity?: IdentitySettings;
+  log: Logger;
+  /** Redis key prefix for every key nasorch writes (queues, locks, rate limit). */
+  redisPrefix: string;
+  /** PostgreSQL schema; default from DATABASE_URL's `?schema=`, else public. */
+  databaseSchema?: string;
+  nas?: NasConnectionOptions;
+  /** Apply pending migrations first (the daemon and `db migrate` do). */
+  migrate?: boolean;
+}
+
+export interface Services {
+  prisma: PrismaClient;
+  redis: Redis;
+  alerts: AlertBook;
+  recorder: RunRecorder;
+  locks: VolumeLock;
+  /** Present when identity settings were given. */
+  nas?: NasConnection;
+  close(): Promise<void>;
+}
+
+/** `?schema=` as Prisma users write it (PrismaPg ignores it, so it is passed explicitly). */
+export function splitDatabaseUrl(databaseUrl: string): { url: string; schema?: string } {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { url: url.toString(), ...(schema ? { schema } : {}) };
+}
+
+export async function openServices(options: ServicesOptions): Promise<Services> {
+  const { url, schema: urlSchema } = splitDatabaseUrl(options.service.databaseUrl);
+  const schema = options.databaseSchema ?? urlSchema;
+  if (options.migrate) {
+    const result = await migrate({ databaseUrl: url, ...(schema ? { schema } : {}), log: (m) => options.log.info(m) });
+    if (result.applied.length > 0) options.log.info({ applied: result.applied }, 'database migrated');
+  }
+  const prisma = createPrisma({ databaseUrl: url, ...(schema ? { schema } : {}) });
+  const redis = new Redis(options.service.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  try {
+    await redis.connect();
+  } catch (err) {
+    await prisma.$disconnect();
+    throw new Error(`cannot connect to Redis at ${new URL(options.service.redisUrl).host}: ${(err as Error).message}`);
+  }
+  const limiter = new ApiRateLimiter(redis, { prefix: options.redisPrefix, requestsPerSecond: options.service.apiRateLimitPerSecond });
+  const nas = options.identity
+    ? new NasConnection(options.identity, {
+        logger: options.log,
+        ...options.nas,
+        client: { ...options.nas?.client, beforeRequest: () => limiter.take() },
+      })
+    : undefined;
+  return {
+    prisma,
+    redis,
+    alerts: new AlertBook(prisma, options.log),
+    recorder: new RunRecorder(prisma),
+    locks: new VolumeLock(redis, { prefix: options.redisPrefix }),
+    ...(nas ? { nas } : {}),
+    async close() {
+      await Promise.allSettled([prisma.$disconnect(), redis.quit()]);
+    },
+  };
+}

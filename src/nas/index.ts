@@ -1,0 +1,9 @@
+// Public surface of the NAS API client, for the daemon, jobs and CLI.
+export { NasClient, type CallOptions, type NasClientOptions } from './client.ts';
+export { createNasConnection, NasConnection, type NasConnectionOptions } from './connection.ts';
+export { NasApiError, isNasApiError, type NasFailureKind } from './errors.ts';
+export { IdentityClient, findNasEndpoint, type CatalogEntry, type IdentityClientOptions, type IdentityCredentials } from './identity.ts';
+export { NAS_OPERATIONS, type NasOperationName } from './operations.ts';
+export { collectPages, walkPages, PagingError, type Page } from './paging.ts';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+export * from './schemas.ts';

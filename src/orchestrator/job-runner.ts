@@ -1,0 +1,142 @@
+// Runs one job: records the run, takes the volume lock for mutating kinds, calls the handler
+// from jobs/, and decides what a failure means (retry later, or fail now and alert).
+// The BullMQ worker and `nasorch run` both go through here, so a manual run is the same code.
+import { hostname } from 'node:os';
+import { JOB_HANDLERS, PermanentJobError, type JobOutcome } from '../../jobs/index.ts';
+import { alertKeys, type AlertBook } from '../alerts/alert-book.ts';
+import type { HeldLock, VolumeLock } from '../coordination/volume-lock.ts';
+import type { PrismaClient } from '../db/prisma.ts';
+import type { RunRecorder } from '../history/run-recorder.ts';
+import type { Logger } from '../log/logger.ts';
+import type { NasClient } from '../nas/client.ts';
+import { isNasApiError } from '../nas/errors.ts';
+import type { Policy } from '../policy/policy.ts';
+import { MUTATING_KINDS, type JobData, type RunTrigger } from '../schedule/job-kinds.ts';
+
+export interface JobRunnerDeps {
+  prisma: PrismaClient;
+  recorder: RunRecorder;
+  alerts: AlertBook;
+  locks: VolumeLock;
+  nasFor(region: string): NasClient;
+  /** The policies in force now (the handler reads the current config, not the one at enqueue time). */
+  policy(name: string): Policy | undefined;
+  log: Logger;
+  now?: () => Date;
+  worker?: string;
+}
+
+export interface RunRequest {
+  data: JobData;
+  runKey: string;
+  slot: Date;
+  trigger: RunTrigger;
+  /** False while the queue will try again after a retryable failure. */
+  finalAttempt: boolean;
+  /** How to get the volume lock: 'try' returns `busy` at once (the worker re-queues), 'wait' blocks. */
+  lockMode: 'try' | 'wait';
+}
+
+export type RunResult =
+  | { kind: 'done'; runId: string; outcome: JobOutcome }
+  | { kind: 'busy' }
+  | { kind: 'failed'; runId?: string; error: Error; retryable: boolean };
+
+/** Whether a later attempt may succeed. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof PermanentJobError) return false;
+  if (isNasApiError(err)) return err.retryable;
+  return true; // database / Redis / unexpected: worth another try
+}
+
+export class JobRunner {
+  private readonly now: () => Date;
+  private readonly worker: string;
+
+  constructor(private readonly deps: JobRunnerDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.worker = deps.worker ?? `${hostname()}:${process.pid}`;
+  }
+
+  async run(req: RunRequest): Promise<RunResult> {
+    const { data } = req;
+    const log = this.deps.log.child({ policy: data.policy, volumeId: data.volumeId, job: data.kind, runKey: req.runKey });
+    const policy = this.deps.policy(data.policy);
+
+    let lock: HeldLock | null = null;
+    if (MUTATING_KINDS.has(data.kind)) {
+      lock =
+        req.lockMode === 'try'
+          ? await this.deps.locks.tryAcquire(data.region, data.volumeId)
+          : await this.deps.locks.acquire(data.region, data.volumeId);
+      if (!lock) return { kind: 'busy' };
+    }
+
+    let runId: string | undefined;
+    try {
+      const run = await this.deps.recorder.start({
+        runKey: req.runKey,
+        kind: data.kind,
+        policy: data.policy,
+        volumeId: data.volumeId,
+        volumeName: data.volumeName,
+        region: data.region,
+        scheduledAt: req.slot,
+        trigger: req.trigger,
+        worker: this.worker,
+      });
+      runId = run.id;
+      if (!policy) {
+        // The policy was removed after this job was queued; its scheduler goes at the next reconcile.
+        const outcome: JobOutcome = { status: 'skipped', details: { reason: `policy ${data.policy} is no longer configured` } };
+        await this.deps.recorder.finish(run.id, { status: outcome.status, details: toJson(outcome.details) });
+        return { kind: 'done', runId: run.id, outcome };
+      }
+      log.debug({ attempt: run.attempts }, 'job started');
+      const outcome = await JOB_HANDLERS[data.kind]({
+        policy,
+        volume: { id: data.volumeId, name: data.volumeName, region: data.region },
+        slot: req.slot,
+        now: this.now,
+        nas: this.deps.nasFor(data.region),
+        prisma: this.deps.prisma,
+        alerts: this.deps.alerts,
+        runId: run.id,
+        log,
+      });
+      await this.deps.recorder.finish(run.id, { status: outcome.status, details: toJson(outcome.details) });
+      await this.deps.alerts.resolve(alertKeys.jobFailed(data.kind, data.policy, data.volumeId));
+      log.info({ status: outcome.status }, 'job finished');
+      return { kind: 'done', runId: run.id, outcome };
+    } catch (caught) {
+      const error = caught instanceof Error ? caught : new Error(String(caught));
+      const retryable = isRetryable(error);
+      const final = req.finalAttempt || !retryable;
+      log.warn({ err: { message: error.message, name: error.name }, retryable, final }, 'job failed');
+      if (runId) {
+        await this.deps.recorder
+          .finish(runId, { status: 'failed', error: error.message })
+          .catch((e: unknown) => log.error({ err: e }, 'could not record the failure'));
+      }
+      if (final) {
+        await this.deps.alerts
+          .raise({
+            key: alertKeys.jobFailed(data.kind, data.policy, data.volumeId),
+            severity: 'critical',
+            policy: data.policy,
+            volumeId: data.volumeId,
+            message: `${data.kind} of volume ${data.volumeName} (${data.volumeId}) for policy ${data.policy} failed: ${error.message}`,
+          })
+          .catch((e: unknown) => log.error({ err: e }, 'could not raise the alert'));
+      }
+      return { kind: 'failed', ...(runId ? { runId } : {}), error, retryable };
+    } finally {
+      await lock?.release().catch(() => {});
+    }
+  }
+}
+
+/** BigInts and Dates as JSON-safe values for the run's `details` column. */
+function toJson(value: unknown): import('../db/prisma.ts').Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}

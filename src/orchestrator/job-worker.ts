@@ -1,0 +1,73 @@
+// The BullMQ side of running a job: turns a queued job into a JobRunner request and the
+// runner's answer back into BullMQ's language (done / retry later / fail for good / delay).
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from '../log/logger.ts';
+import type { JobData } from '../schedule/job-kinds.ts';
+import type { JobRunner } from './job-runner.ts';
+import type { RunRecorder } from '../history/run-recorder.ts';
+
+export interface JobWorkerOptions {
+  queueName: string;
+  prefix: string;
+  connection: ConnectionOptions;
+  runner: JobRunner;
+  recorder: RunRecorder;
+  log: Logger;
+  concurrency: number;
+  /** Must be the same on every daemon (stack-notes: stalled-job recovery). */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** How long a job waits before trying again when its volume is busy. */
+  busyRetryMs?: number;
+}
+
+/** The scheduled slot: BullMQ stores it as `prevMillis` on every job a scheduler creates. */
+export function slotOf(job: Job): Date {
+  const millis = (job.opts as { prevMillis?: number }).prevMillis;
+  return new Date(typeof millis === 'number' ? millis : job.timestamp);
+}
+
+export function createJobWorker(options: JobWorkerOptions): Worker<JobData> {
+  const busyRetryMs = options.busyRetryMs ?? 1000;
+  const worker = new Worker<JobData>(
+    options.queueName,
+    async (job, token) => {
+      const attempts = job.opts.attempts ?? 1;
+      const result = await options.runner.run({
+        data: job.data,
+        runKey: job.id!,
+        slot: slotOf(job),
+        trigger: 'schedule',
+        finalAttempt: job.attemptsMade + 1 >= attempts,
+        lockMode: 'try',
+      });
+      if (result.kind === 'busy') {
+        // Another mutating job holds the volume: wait without spending an attempt.
+        await job.moveToDelayed(Date.now() + busyRetryMs + Math.floor(Math.random() * busyRetryMs), token);
+        throw new DelayedError();
+      }
+      if (result.kind === 'failed') {
+        if (!result.retryable) throw new UnrecoverableError(result.error.message);
+        throw result.error;
+      }
+      return { runId: result.runId, status: result.outcome.status };
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: 2,
+      autorun: false,
+    },
+  );
+  worker.on('failed', (job, err) => {
+    // A job that stalled too often never reached the runner's catch: record it here.
+    if (job && /stalled/i.test(err.message)) {
+      options.recorder.failByKey(job.id!, err.message).catch((e: unknown) => options.log.error({ err: e }, 'could not record a stalled job'));
+    }
+  });
+  worker.on('error', (err) => options.log.error({ err: { message: err.message } }, 'worker error'));
+  return worker;
+}

@@ -1,0 +1,54 @@
+// Which volumes a policy's selector picks. The pure part filters a region's volume list; the
+// resolver lists each region once (all pages) and applies every policy's selector to it.
+import type { Logger } from '../log/logger.ts';
+import type { NasClient } from '../nas/client.ts';
+import type { Volume } from '../nas/schemas.ts';
+import type { Policy, VolumeSelector } from '../policy/policy.ts';
+
+export interface SelectedVolume {
+  id: string;
+  name: string;
+}
+
+/** A volume matches when any of the selector's criteria matches it (names, nameContains, ids). */
+export function selectVolumes<V extends Pick<Volume, 'id' | 'name'>>(volumes: readonly V[], selector: VolumeSelector): V[] {
+  return volumes.filter(
+    (v) =>
+      selector.names.includes(v.name) ||
+      selector.ids.includes(v.id) ||
+      selector.nameContains.some((part) => v.name.includes(part)),
+  );
+}
+
+export interface ResolvedSelection {
+  /** Policy name → its volumes; absent for policies whose region could not be listed. */
+  selected: Map<string, SelectedVolume[]>;
+  unresolvedRegions: string[];
+}
+
+export async function resolveSelectedVolumes(
+  policies: readonly Policy[],
+  nasFor: (region: string) => NasClient,
+  log: Logger,
+): Promise<ResolvedSelection> {
+  const regions = [...new Set(policies.map((p) => p.region))];
+  const byRegion = new Map<string, SelectedVolume[]>();
+  const unresolvedRegions: string[] = [];
+  await Promise.all(
+    regions.map(async (region) => {
+      try {
+        const volumes = await nasFor(region).listAllVolumes();
+        byRegion.set(region, volumes.map((v) => ({ id: v.id, name: v.name })));
+      } catch (err) {
+        unresolvedRegions.push(region);
+        log.error({ region, err: { message: (err as Error).message } }, 'could not list volumes of this region');
+      }
+    }),
+  );
+  const selected = new Map<string, SelectedVolume[]>();
+  for (const policy of policies) {
+    const volumes = byRegion.get(policy.region);
+    if (volumes) selected.set(policy.name, selectVolumes(volumes, policy.volumes));
+  }
+  return { selected, unresolvedRegions };
+}

@@ -1,0 +1,97 @@
+// Reads policy files from disk: a directory's *.yaml / *.yml files (not recursive; hidden files
+// skipped; symlinks followed, as in a Kubernetes ConfigMap mount) or explicitly named files.
+// Every problem in every file is collected; policies come back only when there is none.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Policy } from './policy.ts';
+import { PolicyError, sortPolicyErrors } from './policy-error.ts';
+import { parsePolicyDocuments, type ParseOptions } from './parse-policy-text.ts';
+import { checkPolicySet, type LocatedPolicy } from './policy-set-checks.ts';
+
+export type LoadOptions = ParseOptions;
+
+export interface PolicySet {
+  /** Every policy, in file then document order. Empty whenever `errors` is not: use the set whole or not at all. */
+  policies: Policy[];
+  errors: PolicyError[];
+  /** The policy files that were read, in the order they were read. */
+  files: string[];
+}
+
+const POLICY_FILE = /\.ya?ml$/i;
+
+/** Loads every policy file of a directory (default location: ./config). */
+export async function loadPolicyDir(dir: string, options: LoadOptions): Promise<PolicySet> {
+  const kind = await pathKind(dir);
+  if (kind !== 'directory') {
+    const message =
+      kind === 'missing' ? 'policy directory not found' : kind === 'unreadable' ? 'cannot access the policy directory' : 'not a directory (expected a directory of policy files)';
+    return { policies: [], errors: [new PolicyError({ file: dir, path: '', message })], files: [] };
+  }
+  return loadPolicyFiles([dir], options);
+}
+
+/** Loads policy files given as files and/or directories (as `nasorch validate` receives them). */
+export async function loadPolicyFiles(paths: readonly string[], options: LoadOptions): Promise<PolicySet> {
+  const errors: PolicyError[] = [];
+  const files: string[] = [];
+  for (const path of paths) {
+    const found = await policyFilesAt(path);
+    if ('error' in found) errors.push(found.error);
+    else for (const file of found.files) if (!files.includes(file)) files.push(file);
+  }
+
+  const located: LocatedPolicy[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      errors.push(new PolicyError({ file, path: '', message: `cannot read file: ${describeFsError(err)}` }));
+      continue;
+    }
+    const parsed = parsePolicyDocuments(text, file, options);
+    located.push(...parsed.policies);
+    errors.push(...parsed.errors);
+  }
+  errors.push(...checkPolicySet(located));
+
+  const sorted = sortPolicyErrors(errors, files);
+  return { policies: sorted.length > 0 ? [] : located.map((l) => l.policy), errors: sorted, files };
+}
+
+async function policyFilesAt(path: string): Promise<{ files: string[] } | { error: PolicyError }> {
+  const kind = await pathKind(path);
+  if (kind === 'missing') return { error: new PolicyError({ file: path, path: '', message: 'no such file or directory' }) };
+  if (kind === 'file') return { files: [path] };
+  if (kind === 'unreadable') return { error: new PolicyError({ file: path, path: '', message: 'cannot access (permission denied?)' }) };
+  if (kind === 'other') return { error: new PolicyError({ file: path, path: '', message: 'not a file or directory' }) };
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch (err) {
+    return { error: new PolicyError({ file: path, path: '', message: `cannot read directory: ${describeFsError(err)}` }) };
+  }
+  const files: string[] = [];
+  for (const name of names.sort()) {
+    if (name.startsWith('.') || !POLICY_FILE.test(name)) continue;
+    const file = join(path, name);
+    if ((await pathKind(file)) === 'file') files.push(file);
+  }
+  return { files };
+}
+
+async function pathKind(path: string): Promise<'file' | 'directory' | 'missing' | 'unreadable' | 'other'> {
+  try {
+    const info = await stat(path); // follows symlinks
+    return info.isFile() ? 'file' : info.isDirectory() ? 'directory' : 'other';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return 'missing';
+    return 'unreadable';
+  }
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EACCES' ? 'permission denied' : code ?? (err instanceof Error ? err.message : String(err));
+}

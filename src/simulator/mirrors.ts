@@ -1,0 +1,112 @@
+// Volume-mirror (replication) requests: setup, delete, start, stop, invert-direction and
+// the preconditions the console enforces. The time-driven half lives in replication.ts.
+import { randomUUID } from 'node:crypto';
+import { SIM_REGIONS } from './contract.ts';
+import { badRequest, notFound } from './envelope.ts';
+import { requireNoMirror, requireStatus } from './guards.ts';
+import { isRegion, type SimMirror, type SimVolume, type SimWorld } from './model.ts';
+import { beginDelete, beginInvert, beginSetup, beginStart, beginStop, haltByFault } from './replication.ts';
+import type { MirrorCreate } from './validation.ts';
+import { createVolume } from './volumes.ts';
+
+export function createMirror(world: SimWorld, source: SimVolume, input: MirrorCreate): SimMirror {
+  requireStatus(source, ['ACTIVE'], 'set up replication');
+  requireNoMirror(world, source, 'set up another one');
+  const { dstRegion, dstTenantId, dstVolume } = input;
+  if (!isRegion(dstRegion)) {
+    throw badRequest(`volumeMirror.dstRegion must be one of ${SIM_REGIONS.join(', ')} (got "${dstRegion}")`);
+  }
+  if (dstTenantId !== world.account.tenantId) {
+    throw badRequest(`volumeMirror.dstTenantId: tenant "${dstTenantId}" is not a project of this organization`);
+  }
+  if (dstRegion === source.region) {
+    throw badRequest(`volumeMirror.dstRegion must differ from the source region ${source.region} within the same project`);
+  }
+  if (dstVolume.sizeGb !== source.sizeGb) {
+    throw badRequest(`volumeMirror.dstVolume.sizeGb must equal the source volume's size (${source.sizeGb} GB), got ${dstVolume.sizeGb}`);
+  }
+  if (dstVolume.mountProtocol.protocol !== source.protocol) {
+    throw badRequest(
+      `volumeMirror.dstVolume.mountProtocol.protocol must match the source volume's protocol (${source.protocol})`,
+    );
+  }
+  const destination = createVolume(world, dstRegion, dstVolume, { field: 'volumeMirror.dstVolume' });
+  const mirror: SimMirror = {
+    id: randomUUID(),
+    srcRegion: source.region,
+    srcVolumeId: source.id,
+    srcTenantId: source.tenantId,
+    srcProjectId: source.projectId,
+    dstRegion,
+    dstVolumeId: destination.id,
+    dstTenantId: destination.tenantId,
+    dstProjectId: destination.projectId,
+    createdAt: world.clock.now(),
+    direction: 'FORWARD',
+    directionChangedAt: null,
+    objectStatus: 'PENDING',
+    replication: 'PENDING',
+    receiverWritable: false,
+    lastTransfer: null,
+    lastSuccess: null,
+    transferredDataGb: 0,
+    retrieveFailed: false,
+    transferFails: false,
+  };
+  world.mirrors.set(mirror.id, mirror);
+  beginSetup(world, mirror);
+  return mirror;
+}
+
+function requireSettled(mirror: SimMirror, action: string): void {
+  if (mirror.objectStatus !== 'INITIALIZED') {
+    throw badRequest(`Volume mirror ${mirror.id} is ${mirror.objectStatus}; cannot ${action} until it is INITIALIZED`);
+  }
+}
+
+export function stopMirror(mirror: SimMirror, world: SimWorld): void {
+  requireSettled(mirror, 'stop replication');
+  if (mirror.replication !== 'ACTIVE') {
+    throw badRequest(`Replication of volume mirror ${mirror.id} is ${mirror.replication}; only ACTIVE replication can be stopped`);
+  }
+  beginStop(world, mirror);
+}
+
+export function startMirror(mirror: SimMirror, world: SimWorld): void {
+  requireSettled(mirror, 'start replication');
+  if (mirror.replication !== 'HALT') {
+    throw badRequest(`Replication of volume mirror ${mirror.id} is ${mirror.replication}; only halted replication can be started`);
+  }
+  beginStart(world, mirror);
+}
+
+export function invertMirror(mirror: SimMirror, world: SimWorld): void {
+  requireSettled(mirror, 'change the replication direction');
+  beginInvert(world, mirror);
+}
+
+export function deleteMirror(mirror: SimMirror, world: SimWorld): void {
+  if (mirror.objectStatus === 'DELETING') {
+    throw badRequest(`Volume mirror ${mirror.id} is already being deleted`);
+  }
+  beginDelete(world, mirror);
+}
+
+/** Test/demo faults on one mirror; see MirrorFault in contract.ts. */
+export function applyMirrorFault(
+  world: SimWorld,
+  mirrorId: string,
+  fault: { halt?: boolean; retrieveFailed?: boolean; transferFails?: boolean },
+): SimMirror {
+  const mirror = world.mirrors.get(mirrorId);
+  if (!mirror) throw notFound(`Volume mirror ${mirrorId} not found`);
+  if (fault.retrieveFailed !== undefined) mirror.retrieveFailed = fault.retrieveFailed;
+  if (fault.transferFails !== undefined) mirror.transferFails = fault.transferFails;
+  if (fault.halt) {
+    if (mirror.replication !== 'ACTIVE') {
+      throw badRequest(`mirror fault: replication of ${mirrorId} is ${mirror.replication}; only ACTIVE replication can halt`);
+    }
+    haltByFault(world, mirror);
+  }
+  return mirror;
+}
