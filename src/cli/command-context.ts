@@ -46,6 +46,7 @@ export async function withServices<T>(
     ...(options.nas ? { identity: identitySettings(io.env) } : {}),
     log,
     redisPrefix: daemonTuning(io.env).redisPrefix,
+    volumeLockMs: daemonTuning(io.env).volumeLockMs,
     migrate: options.migrate ?? true,
     ...(options.databaseSchema ? { databaseSchema: options.databaseSchema } : {}),
     ...(options.nasOptions ? { nas: options.nasOptions } : {}),

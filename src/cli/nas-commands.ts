@@ -7,7 +7,7 @@ import { createNasConnection, type NasConnection, type NasConnectionOptions } fr
 import type { NasClient } from '../nas/client.ts';
 import type { ListVolumesQuery, MirrorStat, RestoreHistory, Snapshot, Usage, Volume, VolumeInterface, VolumeMirror } from '../nas/schemas.ts';
 import { identitySettings, type IdentitySettings } from '../settings/settings.ts';
-import { printJson, printRecord, printSection, printTable, processIo, type CliIo, type Column } from './output.ts';
+import { formatBytes, printJson, printRecord, printSection, printTable, processIo, type CliIo, type Column } from './output.ts';
 
 /** Options of the `nas` group, valid on every subcommand. */
 export interface NasGlobalOptions {
@@ -91,6 +91,7 @@ export async function runNasCommand(command: NasCommand, io: CliIo, deps: NasCom
   switch (command.name) {
     case 'volumes list': {
       if (command.all) {
+        if (command.query.page !== undefined) throw new NasCommandError('--page and --all do not go together (--all walks every page)');
         const volumes = await client.listAllVolumes(withoutPage(command.query));
         return json ? printJson(out, volumes) : printTable(out, VOLUME_COLUMNS, volumes, 'no volumes');
       }
@@ -136,6 +137,7 @@ export async function runNasCommand(command: NasCommand, io: CliIo, deps: NasCom
     case 'restore-histories': {
       const query = { limit: command.limit, page: command.page, sort: command.sort };
       if (command.all) {
+        if (command.page !== undefined) throw new NasCommandError('--page and --all do not go together (--all walks every page)');
         const histories = await client.listAllRestoreHistories(command.volumeId, { limit: query.limit, sort: query.sort });
         return json ? printJson(out, histories) : printTable(out, RESTORE_HISTORY_COLUMNS, histories, 'no restores');
       }
@@ -221,7 +223,7 @@ const SNAPSHOT_COLUMNS: Column<Snapshot>[] = [
   { header: 'ID', value: (s) => s.id },
   { header: 'NAME', value: (s) => s.name },
   { header: 'TYPE', value: (s) => s.type },
-  { header: 'SIZE', value: (s) => s.size, align: 'right' },
+  { header: 'SIZE', value: (s) => formatBytes(s.size), align: 'right' },
   { header: 'PRESERVED', value: (s) => s.preserved },
   { header: 'CREATED', value: (s) => s.createdAt },
 ];
@@ -280,10 +282,10 @@ function snapshotFields(s: Snapshot): [string, unknown][] {
     ['ID', s.id],
     ['Name', s.name],
     ['Type', s.type],
-    ['Size', s.size],
+    ['Size', formatBytes(s.size)],
     ['Preserved', s.preserved],
     ['Created', s.createdAt],
-    ...(s.reclaimableSpace === undefined ? [] : [['Reclaimable', s.reclaimableSpace] as [string, unknown]]),
+    ...(s.reclaimableSpace === undefined ? [] : [['Reclaimable', formatBytes(s.reclaimableSpace)] as [string, unknown]]),
   ];
 }
 
@@ -303,9 +305,9 @@ function mirrorStatFields(s: MirrorStat): [string, unknown][] {
     ['Status', s.status],
     ['Last transfer', s.lastTransferStatus],
     ['Last transfer end', s.lastTransferEndTime],
-    ['Last transfer bytes', s.lastTransferBytes],
+    ['Last transfer size', formatBytes(s.lastTransferBytes)],
     ['Last success end', s.lastSuccessTransferEndTime],
-    ['Last success bytes', s.lastSuccessTransferBytes],
+    ['Last success size', formatBytes(s.lastSuccessTransferBytes)],
   ];
 }
 

@@ -42,6 +42,20 @@ export function formatCell(value: unknown): string {
   return String(value).replace(/\s*\n\s*/g, ' ');
 }
 
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/** 47244644352 → "44.0 GiB"; `-` for nothing. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
+}
+
 function borderless(head: string[], colAligns?: ('left' | 'right')[]): Table.Table {
   return new Table({
     head,

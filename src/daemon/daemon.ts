@@ -38,6 +38,8 @@ export interface DaemonOptions {
   watchConfig?: boolean;
   /** How long stop() lets running jobs finish. */
   shutdownTimeoutMs?: number;
+  /** Lease of the per-volume lock; renewed while a job runs. */
+  volumeLockMs?: number;
   /** Attempts per job and the first back-off delay (doubling). */
   jobAttempts?: number;
   jobBackoffMs?: number;
@@ -82,6 +84,7 @@ export class Daemon {
       log: o.log,
       redisPrefix: this.prefix,
       migrate: true,
+      ...(o.volumeLockMs ? { volumeLockMs: o.volumeLockMs } : {}),
       ...(o.databaseSchema ? { databaseSchema: o.databaseSchema } : {}),
       ...(o.nas ? { nas: o.nas } : {}),
     });

@@ -22,6 +22,8 @@ export interface ServicesOptions {
   /** PostgreSQL schema; default from DATABASE_URL's `?schema=`, else public. */
   databaseSchema?: string;
   nas?: NasConnectionOptions;
+  /** Lease of the per-volume lock (ms). */
+  volumeLockMs?: number;
   /** Apply pending migrations first (the daemon and `db migrate` do). */
   migrate?: boolean;
 }
@@ -73,7 +75,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     redis,
     alerts: new AlertBook(prisma, options.log),
     recorder: new RunRecorder(prisma),
-    locks: new VolumeLock(redis, { prefix: options.redisPrefix }),
+    locks: new VolumeLock(redis, { prefix: options.redisPrefix, ...(options.volumeLockMs ? { leaseMs: options.volumeLockMs } : {}) }),
     ...(nas ? { nas } : {}),
     async close() {
       await Promise.allSettled([prisma.$disconnect(), redis.quit()]);

@@ -36,7 +36,10 @@ export interface NasClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Per-request timeout, whole body included. Default 30 s. */
   timeoutMs?: number;
-  /** Awaited before every HTTP request to the NAS API (retries included): a rate limiter's hook. */
+  /**
+   * Awaited before every HTTP request to the NAS API (retries included): a rate limiter's
+   * hook. What it throws ends the call unchanged.
+   */
   beforeRequest?: () => Promise<void>;
   /** Debug lines per request; never headers, bodies or tokens. */
   logger?: Logger;
@@ -239,6 +242,8 @@ export class NasClient {
     if (signal?.aborted) throw new NasApiError({ ...request, kind: 'aborted', retryable: false, detail: 'aborted by caller' });
     const search = queryString(call.query);
     const schema = spec.response;
+    // A 401 earns one fresh token and one more request per call, not per attempt.
+    let reauthenticated = false;
     return runWithRetries<OperationResult<N>>(
       {
         request,
@@ -273,8 +278,9 @@ export class NasClient {
         };
         const authorization = await this.#identity.getAuthorization();
         let result = await send(authorization);
-        if (isRaw(result) && result.status === 401) {
+        if (isRaw(result) && result.status === 401 && !reauthenticated) {
           // Revoked or expired early (password change, lost permission): one fresh token, one more try.
+          reauthenticated = true;
           this.#identity.invalidateToken(authorization.token);
           result = await send(await this.#identity.getAuthorization());
         }

@@ -3,6 +3,5 @@ export type { Policy, PolicySource, VolumeSelector, RetentionRules, SnapshotRule
 export { PolicyError } from './policy-error.ts';
 export { loadPolicyDir, loadPolicyFiles, type PolicySet, type LoadOptions } from './load-policies.ts';
 export { parsePolicyText, type ParsedPolicies, type ParseOptions } from './parse-policy-text.ts';
-export { selectsVolume } from './volume-selector.ts';
 export { POLICY_API_VERSION, POLICY_KIND, POLICY_DEFAULTS, defaultSnapshotPrefix } from './policy-schema.ts';
 export { type CalendarDuration, parseDuration, formatDuration, fixedDurationMs } from './duration.ts';

@@ -24,8 +24,12 @@ const POLICY_FILE = /\.ya?ml$/i;
 export async function loadPolicyDir(dir: string, options: LoadOptions): Promise<PolicySet> {
   const kind = await pathKind(dir);
   if (kind !== 'directory') {
-    const message =
-      kind === 'missing' ? 'policy directory not found' : kind === 'unreadable' ? 'cannot access the policy directory' : 'not a directory (expected a directory of policy files)';
+    const message = {
+      missing: 'policy directory not found',
+      unreadable: 'cannot access the policy directory',
+      file: 'not a directory (expected a directory of policy files)',
+      other: 'not a directory (expected a directory of policy files)',
+    }[kind];
     return { policies: [], errors: [new PolicyError({ file: dir, path: '', message })], files: [] };
   }
   return loadPolicyFiles([dir], options);

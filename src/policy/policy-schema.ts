@@ -103,7 +103,15 @@ function fixedDuration(description: string) {
         });
       }
     })
-    .meta({ description: `${description} Units: d (days) and h (hours), e.g. 6h, 1d12h.`, pattern: FIXED_DURATION_PATTERN, examples: ['6h', '1d'] });
+    .meta({
+      description: `${description} Units: d (days) and h (hours), e.g. 6h, 1d12h.`,
+      pattern: FIXED_DURATION_PATTERN,
+      examples: ['6h', '1d'],
+    });
+}
+
+function nonEmptyText(what: string) {
+  return text(what).min(1, { error: expected(`a non-empty ${what.replace(/^an? /, '')}`) });
 }
 
 function nonNegativeInteger(description: string) {
@@ -127,25 +135,28 @@ const VolumeSelectorSchema = z
   .strictObject(
     {
       names: z
-        .array(text('a volume name').min(1, { error: expected('a volume name') }), { error: expected('a list of volume names') })
+        .array(nonEmptyText('a volume name'), { error: expected('a list of volume names') })
         .optional()
         .meta({ description: 'Exact volume names.', examples: [['prod-db']] }),
       nameContains: z
-        .union([text('a text').min(1, { error: expected('a non-empty text') }), z.array(text('a text').min(1, { error: expected('a non-empty text') }))], {
-          error: expected('a text or a list of texts'),
-        })
+        .union([nonEmptyText('a text'), z.array(nonEmptyText('a text'))], { error: expected('a text or a list of texts') })
         .optional()
-        .meta({ description: 'Selects volumes whose name contains this text (or any of these texts); case-sensitive.', examples: ['prod-'] }),
+        .meta({
+          description: 'Selects volumes whose name contains this text (or any of these texts); case-sensitive.',
+          examples: ['prod-'],
+        }),
       ids: z
-        .array(text('a volume id (UUID)').regex(UUID_PATTERN, { error: expected('a volume id (UUID)') }), { error: expected('a list of volume ids') })
+        .array(text('a volume id').regex(UUID_PATTERN, { error: expected('a volume id (UUID)') }), {
+          error: expected('a list of volume ids'),
+        })
         .optional()
         .meta({ description: 'Volume ids (UUIDs).' }),
     },
     { error: expected('a mapping with names, nameContains and/or ids') },
   )
   .superRefine((selector, ctx) => {
-    const given = Object.values(selector).some((criterion) => criterion !== undefined && !(Array.isArray(criterion) && criterion.length === 0));
-    if (!given) ctx.addIssue({ code: 'custom', message: 'select volumes with at least one of names, nameContains or ids' });
+    const isGiven = (criterion: unknown) => criterion !== undefined && !(Array.isArray(criterion) && criterion.length === 0);
+    if (!Object.values(selector).some(isGiven)) ctx.addIssue({ code: 'custom', message: 'select volumes with at least one of names, nameContains or ids' });
   }, runOnObjects)
   .meta({
     description: 'Which volumes of the region the policy applies to. A volume is selected when it matches ANY of the criteria.',
@@ -176,7 +187,8 @@ const RetentionSchema = z
   }, runOnObjects)
   .meta({
     description:
-      'Which snapshots with the policy prefix to keep (restic-style: a snapshot is kept when ANY rule keeps it; periods are calendar periods in spec.timezone). At least one rule with a positive value.',
+      'Which snapshots with the policy prefix to keep (restic-style: a snapshot is kept when ANY rule keeps it; ' +
+      'periods are calendar periods in spec.timezone). At least one rule with a positive value.',
     minProperties: 1,
   });
 
@@ -185,11 +197,14 @@ const SnapshotSchema = z
     {
       schedule: cronPattern('When to take a snapshot of each selected volume.'),
       prefix: text('a snapshot name prefix')
-        .regex(PREFIX_PATTERN, { error: expected("a non-empty prefix of letters, digits, '-', '_' and '.' (at most 128 characters)") })
+        .regex(PREFIX_PATTERN, {
+          error: expected("a non-empty prefix of letters, digits, '-', '_' and '.' (at most 128 characters)"),
+        })
         .optional()
         .meta({
           description:
-            'Start of the names of the snapshots this policy creates; ONLY snapshots whose name starts with it are ever pruned, which protects every other snapshot. Default: "nasorch-<metadata.name>-".',
+            'Start of the names of the snapshots this policy creates; ONLY snapshots whose name starts with it are ever ' +
+            'pruned, which protects every other snapshot. Default: "nasorch-<metadata.name>-".',
           examples: ['nasorch-prod-daily-'],
         }),
       prune: z
@@ -198,7 +213,8 @@ const SnapshotSchema = z
         .meta({ description: 'Prune (apply retention) after each snapshot. Default: true.' }),
       retention: RetentionSchema,
       maxDeletionsPerRun: positiveInteger(
-        `Deletion budget: if one prune run would delete more snapshots than this, it deletes nothing and raises an alert. Default: ${POLICY_DEFAULTS.maxDeletionsPerRun}.`,
+        'Deletion budget: if one prune run would delete more snapshots than this, it deletes nothing and raises an alert. ' +
+          `Default: ${POLICY_DEFAULTS.maxDeletionsPerRun}.`,
       ).default(POLICY_DEFAULTS.maxDeletionsPerRun),
     },
     { error: expected('a mapping with schedule and retention') },
@@ -218,7 +234,9 @@ const ReplicationWindowSchema = z
       ctx.addIssue({ code: 'custom', path: ['stop'], message: 'the window stops at the moment it starts: use different patterns' });
     }
   }, runOnObjects)
-  .meta({ description: 'Run replication only inside this window (started at `start`, stopped at `stop`). Without it replication runs continuously.' });
+  .meta({
+    description: 'Run replication only inside this window (started at `start`, stopped at `stop`). Without it replication runs continuously.',
+  });
 
 const ReplicationSchema = z
   .strictObject(
@@ -226,10 +244,18 @@ const ReplicationSchema = z
       mirror: text('"auto" or a mirror id')
         .regex(MIRROR_PATTERN, { error: expected('"auto" or a mirror id (UUID)') })
         .default(POLICY_DEFAULTS.mirror)
-        .meta({ description: 'Which replication (volume mirror) to watch: "auto" = for each volume, the mirror in which it is the SOURCE; or one mirror id. Default: "auto".' }),
+        .meta({
+          description:
+            'Which replication (volume mirror) to watch: "auto" = for each volume, the mirror in which it is the SOURCE; ' +
+            'or one mirror id. Default: "auto".',
+        }),
       window: ReplicationWindowSchema.optional(),
-      rpo: fixedDuration('Recovery point objective: alert when now − lastSuccessTransferEndTime exceeds it. No RPO alert when absent.').optional(),
-      statSchedule: cronPattern(`When to poll the replication status. Default: "${POLICY_DEFAULTS.statSchedule}".`).default(POLICY_DEFAULTS.statSchedule),
+      rpo: fixedDuration(
+        'Recovery point objective: alert when now − lastSuccessTransferEndTime exceeds it. No RPO alert when absent.',
+      ).optional(),
+      statSchedule: cronPattern(`When to poll the replication status. Default: "${POLICY_DEFAULTS.statSchedule}".`).default(
+        POLICY_DEFAULTS.statSchedule,
+      ),
     },
     { error: expected('a mapping (use {} for all defaults)') },
   )
@@ -238,16 +264,23 @@ const ReplicationSchema = z
 const UsageSchema = z
   .strictObject(
     {
-      schedule: cronPattern(`When to poll volume usage. Default: "${POLICY_DEFAULTS.usageSchedule}".`).default(POLICY_DEFAULTS.usageSchedule),
-      warnPercent: percent(`Warn when usage reaches this percentage of the volume size (1..100, below criticalPercent). Default: ${POLICY_DEFAULTS.warnPercent}.`).default(POLICY_DEFAULTS.warnPercent),
-      criticalPercent: percent(`Critical alert at this percentage of the volume size (1..100). Default: ${POLICY_DEFAULTS.criticalPercent}.`).default(POLICY_DEFAULTS.criticalPercent),
+      schedule: cronPattern(`When to poll volume usage. Default: "${POLICY_DEFAULTS.usageSchedule}".`).default(
+        POLICY_DEFAULTS.usageSchedule,
+      ),
+      warnPercent: percent(
+        `Warn when usage reaches this percentage of the volume size (1..100, below criticalPercent). Default: ${POLICY_DEFAULTS.warnPercent}.`,
+      ).default(POLICY_DEFAULTS.warnPercent),
+      criticalPercent: percent(
+        `Critical alert at this percentage of the volume size (1..100). Default: ${POLICY_DEFAULTS.criticalPercent}.`,
+      ).default(POLICY_DEFAULTS.criticalPercent),
     },
     { error: expected('a mapping (use {} for all defaults)') },
   )
   .superRefine((usage, ctx) => {
     const { warnPercent: warn, criticalPercent: critical } = usage;
     if (typeof warn === 'number' && typeof critical === 'number' && warn >= critical) {
-      ctx.addIssue({ code: 'custom', path: ['warnPercent'], message: `warnPercent (${warn}) must be lower than criticalPercent (${critical})` });
+      const message = `warnPercent (${warn}) must be lower than criticalPercent (${critical})`;
+      ctx.addIssue({ code: 'custom', path: ['warnPercent'], message });
     }
   }, runOnObjects)
   .meta({ description: 'Volume usage polling and alerts.' });
@@ -260,15 +293,22 @@ const SpecSchema = z
       region: text('a region such as KR1')
         .regex(REGION_PATTERN, { error: expected('a region such as KR1') })
         .optional()
-        .meta({ description: 'NHN Cloud region of the volumes (case-insensitive). Default: the NHN_REGION setting.', examples: ['KR1', 'KR2'] }),
+        .meta({
+          description: 'NHN Cloud region of the volumes (case-insensitive). Default: the NHN_REGION setting.',
+          examples: ['KR1', 'KR2'],
+        }),
       timezone: text('an IANA time zone such as Asia/Seoul')
         .superRefine((value, ctx) => {
           if (!canonicalTimeZone(value)) {
-            ctx.addIssue({ code: 'custom', message: `unknown time zone "${value}": expected an IANA name such as Asia/Seoul or UTC`, input: value });
+            const message = `unknown time zone "${value}": expected an IANA name such as Asia/Seoul or UTC`;
+            ctx.addIssue({ code: 'custom', message, input: value });
           }
         })
         .default(POLICY_DEFAULTS.timezone)
-        .meta({ description: 'IANA time zone in which schedules AND retention periods are evaluated. Default: "UTC".', examples: ['Asia/Seoul', 'UTC'] }),
+        .meta({
+          description: 'IANA time zone in which schedules AND retention periods are evaluated. Default: "UTC".',
+          examples: ['Asia/Seoul', 'UTC'],
+        }),
       volumes: VolumeSelectorSchema,
       snapshot: SnapshotSchema.optional(),
       replication: ReplicationSchema.optional(),
@@ -293,7 +333,10 @@ const MetadataSchema = z
         .regex(POLICY_NAME_PATTERN, {
           error: expected("a name of lowercase letters, digits and '-' (at most 63, starting and ending with a letter or digit)"),
         })
-        .meta({ description: 'Unique across the policy directory. Lowercase letters, digits and "-" (it goes into job ids and snapshot names).', examples: ['prod-daily'] }),
+        .meta({
+          description: 'Unique across the policy directory. Lowercase letters, digits and "-" (it goes into job ids and snapshot names).',
+          examples: ['prod-daily'],
+        }),
       description: text('a text').optional().meta({ description: 'Free text for humans.' }),
     },
     { error: expected('a mapping with name') },

@@ -93,6 +93,8 @@ export interface DaemonTuning {
   lockDurationMs: number;
   stalledIntervalMs: number;
   shutdownTimeoutMs: number;
+  /** Lease of the per-volume lock; a killed daemon's volumes are free again after it. */
+  volumeLockMs: number;
   jobAttempts: number;
   jobBackoffMs: number;
   reconcileCron: string;
@@ -105,6 +107,7 @@ export function daemonTuning(env: Env = process.env): DaemonTuning {
     lockDurationMs: positiveNumber(env, 'NASORCH_JOB_LOCK_MS', 30_000),
     stalledIntervalMs: positiveNumber(env, 'NASORCH_STALLED_INTERVAL_MS', 30_000),
     shutdownTimeoutMs: positiveNumber(env, 'NASORCH_SHUTDOWN_TIMEOUT_MS', 30_000),
+    volumeLockMs: positiveNumber(env, 'NASORCH_VOLUME_LOCK_MS', 30_000),
     jobAttempts: positiveNumber(env, 'NASORCH_JOB_ATTEMPTS', 5),
     jobBackoffMs: positiveNumber(env, 'NASORCH_JOB_BACKOFF_MS', 10_000),
     reconcileCron: env.NASORCH_RECONCILE_CRON?.trim() || '* * * * *',

@@ -18,6 +18,8 @@ export interface AdminActions {
   setFaults(value: unknown): void;
   revokeTokens(): void;
   requests(): SimRequestRecord[];
+  /** How many requests faults are holding (latency or hang) right now. */
+  heldRequests(): number;
   setMirrorFault(mirrorId: string, fault: MirrorFault): void;
 }
 
@@ -63,6 +65,7 @@ export function registerAdminRoutes(app: FastifyInstance, actions: AdminActions)
   app.get(`${ADMIN_PREFIX}/requests`, { config }, async () => ({
     requests: actions.requests().map((r) => ({ ...r, at: r.at.toISOString() })),
   }));
+  app.get(`${ADMIN_PREFIX}/held`, { config }, async () => ({ held: actions.heldRequests() }));
   app.post<{ Params: { mirrorId: string } }>(`${ADMIN_PREFIX}/mirrors/:mirrorId/fault`, { config }, async (request, reply) => {
     const body = checkWith(MirrorFaultBody, request.body, 'body');
     if (!body.ok) return reply.code(400).send({ error: body.message });

@@ -65,6 +65,7 @@ export async function startSimulator(opts: SimulatorStartOptions = {}): Promise<
       setFaults,
       revokeTokens: () => tokens.revokeAll(),
       requests: () => log.all(),
+      heldRequests: () => held.size,
       setMirrorFault,
     },
   });

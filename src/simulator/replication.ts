@@ -61,12 +61,13 @@ function afterUpdate(world: SimWorld, mirror: SimMirror, label: string, complete
   });
 }
 
-/** Everything the receiver wrote since the last common MIRROR snapshot is discarded. */
+/** Everything the receiver wrote after the last common MIRROR snapshot is discarded. */
 function discardReceiverChanges(world: SimWorld, mirror: SimMirror): void {
   const receiver = world.receiverOf(mirror);
-  if (!receiver || !mirror.lastSuccess) return;
-  const since = mirror.lastSuccess.endAt.getTime();
-  receiver.snapshots = receiver.snapshots.filter((s) => s.type === 'MIRROR' || s.createdAt.getTime() <= since);
+  if (!receiver) return;
+  // Snapshots are kept in creation order, so "after" is list order, even within one instant.
+  const common = receiver.snapshots.map((s) => s.type).lastIndexOf('MIRROR');
+  receiver.snapshots = receiver.snapshots.filter((s, i) => i <= common || s.type === 'MIRROR');
 }
 
 function becomeActive(world: SimWorld, mirror: SimMirror): void {

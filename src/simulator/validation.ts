@@ -165,6 +165,9 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
 }
 
+/** Values of these fields are never echoed in messages. */
+const SECRET_FIELD = /password|token|secret/i;
+
 /** One sentence per issue, each starting with the field it is about. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], root = 'body'): string {
   return issues
@@ -174,8 +177,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], root = 'body
       }
       const path = fieldPath(issue.path) || root;
       const input = (issue as { input?: unknown }).input;
+      const secret = issue.path.some((k) => typeof k === 'string' && SECRET_FIELD.test(k));
       const got =
-        issue.message !== 'is required' && input !== undefined && (typeof input !== 'object' || input === null)
+        !secret && issue.message !== 'is required' && input !== undefined && (typeof input !== 'object' || input === null)
           ? ` (got ${JSON.stringify(input)?.slice(0, 60)})`
           : '';
       return `${path} ${issue.message}${got}`;

@@ -101,6 +101,22 @@ describe('401 from NAS', () => {
     expect(requestsTo(sim, 'GET /v1/volumes')).toHaveLength(2);
   });
 
+  it('re-authenticates once per call, not once per retry', async () => {
+    const client = clientFor(sim, identityFor(sim));
+    await client.listVolumes();
+    sim.setFaults({
+      rules: [
+        { route: 'GET /v1/volumes', status: 401, times: 1 },
+        { route: 'GET /v1/volumes', status: 503, times: 1 },
+        { route: 'GET /v1/volumes', status: 401 },
+      ],
+    });
+    const err = (await client.listVolumes().catch((e: unknown) => e)) as NasApiError;
+    expect(err).toMatchObject({ httpStatus: 401, attempts: 2 });
+    expect(requestsTo(sim, 'GET /v1/volumes').map((r) => r.status)).toEqual([200, 401, 503, 401]);
+    expect(tokenRequests(sim)).toBe(2);
+  });
+
   it('re-authenticates a non-idempotent create too (a 401 means it was not applied)', async () => {
     const client = clientFor(sim, identityFor(sim));
     await client.listVolumes();

@@ -72,9 +72,10 @@ export function volumeBody(name: string, sizeGb = 300, extra: Record<string, unk
   return { volume: { name, sizeGb, mountProtocol: { protocol: 'nfs' }, ...extra } };
 }
 
-/** An empty world (no demo volumes) with the demo credentials. */
+/** An empty world (no demo volumes); tokens outlive the long simulated waits of the tests. */
 export const EMPTY_STATE = {
   credentials: { tenantId: 'tenant-1', username: 'user@example.com', password: 'secret-pw' },
+  tokenTtlSeconds: 10 * 365 * 86_400,
   regions: {},
 };
 

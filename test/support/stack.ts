@@ -34,6 +34,7 @@ export const FAST_TUNING = {
   lockDurationMs: 2000,
   stalledIntervalMs: 1000,
   shutdownTimeoutMs: 5000,
+  volumeLockMs: 3000,
   jobAttempts: 3,
   jobBackoffMs: 200,
   reconcileCron: '0 0 1 1 *', // ticks are triggered by hand in tests
@@ -86,6 +87,7 @@ export async function createTestStack(simOptions: SimulatorStartOptions = {}): P
       NASORCH_CONCURRENCY: String(FAST_TUNING.concurrency),
       NASORCH_JOB_LOCK_MS: String(FAST_TUNING.lockDurationMs),
       NASORCH_STALLED_INTERVAL_MS: String(FAST_TUNING.stalledIntervalMs),
+      NASORCH_VOLUME_LOCK_MS: String(FAST_TUNING.volumeLockMs),
       NASORCH_JOB_ATTEMPTS: String(FAST_TUNING.jobAttempts),
       NASORCH_JOB_BACKOFF_MS: String(FAST_TUNING.jobBackoffMs),
       NASORCH_RECONCILE_CRON: FAST_TUNING.reconcileCron,

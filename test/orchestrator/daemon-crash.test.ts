@@ -1,0 +1,85 @@
+// A daemon killed (SIGKILL) in the middle of a snapshot run, then started again: the slot
+// still gets exactly one snapshot and its run row is neither lost nor duplicated.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { NasConnection } from '../../src/nas/connection.ts';
+import { createTestStack, policyYaml, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+let volumeId: string;
+const children: ChildProcess[] = [];
+
+function startDaemonProcess(): ChildProcess {
+  const child = spawn(process.execPath, ['bin/nasorch.js', 'daemon', '--config', stack.configDir], {
+    env: { ...process.env, ...stack.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (d) => process.stderr.write(`[daemon ${child.pid}] ${d}`));
+  child.stdout!.on('data', (d) => process.stderr.write(`[daemon ${child.pid}] ${d}`));
+  children.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  stack = await createTestStack();
+  const volumes = await new NasConnection(stack.identity).client('KR1').listAllVolumes();
+  volumeId = volumes.find((v) => v.name === 'staging-files')!.id;
+  await stack.writePolicy(
+    'crash.yaml',
+    policyYaml(
+      'crash',
+      `volumes:
+  names: [staging-files]
+snapshot:
+  schedule: "*/3 * * * * *"
+  retention:
+    keepLast: 100`,
+    ),
+  );
+});
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await stack.close();
+});
+
+describe('a daemon killed mid-run', () => {
+  it('resumes the slot after restart: one snapshot, one run row, attempts 2', async () => {
+    const { prisma } = stack.db;
+    // Every snapshot creation takes 4 s, so the kill lands while the request is in flight.
+    stack.sim.setFaults({ rules: [{ route: 'POST /v1/volumes/:volumeId/snapshots', latencyMs: 4000 }] });
+
+    const first = startDaemonProcess();
+    const victim = await vi.waitFor(
+      async () => {
+        const run = await prisma.jobRun.findFirst({ where: { kind: 'snapshot', volumeId, status: 'running' } });
+        expect(run).not.toBeNull();
+        return run!;
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    stack.sim.setFaults({ rules: [] });
+
+    startDaemonProcess();
+    const finished = await vi.waitFor(
+      async () => {
+        const run = await prisma.jobRun.findUnique({ where: { runKey: victim.runKey } });
+        expect(run?.status).toBe('succeeded');
+        return run!;
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    expect(finished.attempts).toBe(2);
+    expect(finished.id).toBe(victim.id);
+
+    const name = (finished.details as { snapshot: { name: string } }).snapshot.name;
+    const snapshots = await new NasConnection(stack.identity).client('KR1').listSnapshots(volumeId);
+    expect(snapshots.filter((s) => s.name === name)).toHaveLength(1);
+    // No slot anywhere has two snapshots, and every run row is accounted for.
+    const ours = snapshots.filter((s) => s.name.startsWith('nasorch-crash-'));
+    expect(new Set(ours.map((s) => s.name)).size).toBe(ours.length);
+    const rows = await prisma.jobRun.findMany({ where: { kind: 'snapshot', volumeId } });
+    expect(new Set(rows.map((r) => r.runKey)).size).toBe(rows.length);
+  }, 90_000);
+});
