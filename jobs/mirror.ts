@@ -9,7 +9,7 @@ export async function resolveMirror(ctx: JobContext): Promise<VolumeMirror> {
   const mirror =
     choice === 'auto' ? volume.mirrors.find((m) => m.role === 'SOURCE') : volume.mirrors.find((m) => m.id === choice.id);
   if (!mirror) {
-    const wanted = choice === 'auto' ? 'a mirror where it is SOURCE' : `mirror ${choice.id}`;
+    const wanted = choice === 'auto' ? 'mirror where it is SOURCE' : `mirror ${choice.id}`;
     throw new PermanentJobError(`volume ${volume.name} (${volume.id}) has no ${wanted} (policy ${ctx.policy.name}, spec.replication.mirror)`);
   }
   return mirror;
