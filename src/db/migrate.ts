@@ -89,7 +89,9 @@ export async function ensureDatabase(databaseUrl: string, log: (m: string) => vo
     await client.query(`CREATE DATABASE ${quoteIdent(dbName)}`);
     log(`created database ${dbName}`);
   } catch (err) {
-    if ((err as { code?: string }).code !== '42P04') throw connectionError(databaseUrl, err);
+    // 42P04: exists; 23505: another process created it at the same moment.
+    const code = (err as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw connectionError(databaseUrl, err);
   } finally {
     await client.end().catch(() => {});
   }
@@ -116,10 +118,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     throw connectionError(options.databaseUrl, err);
   }
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    await client.query(`SET search_path TO ${quoteIdent(schema)}`);
+    // Lock first: concurrent CREATE SCHEMA IF NOT EXISTS can still collide.
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
     try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+      await client.query(`SET search_path TO ${quoteIdent(schema)}`);
       await client.query(CREATE_MIGRATIONS_TABLE);
       const { rows } = await client.query<{
         migration_name: string;
