@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { POLICY_JSON_SCHEMA_FILE, POLICY_JSON_SCHEMA_ID, renderPolicyJsonSchema } from '../../src/policy/json-schema.ts';
 
 const EXAMPLE_FILE = fileURLToPath(new URL('../../config/example.yaml', import.meta.url));
@@ -40,8 +40,9 @@ describe('schema/policy.schema.json', () => {
 
   it('accepts the shipped example policy (as an editor would check it)', async () => {
     const validate = await compileCommittedSchema();
-    const example = parse(await readFile(EXAMPLE_FILE, 'utf8')) as unknown;
-    expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+    const documents = parseAllDocuments(await readFile(EXAMPLE_FILE, 'utf8')).map((d) => d.toJS() as unknown);
+    expect(documents).toHaveLength(2);
+    for (const example of documents) expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('flags a typo, a missing section and a bad value like the loader does', async () => {

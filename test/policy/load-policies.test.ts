@@ -24,16 +24,20 @@ describe('the shipped demo policy (config/example.yaml)', () => {
     const { policies, errors, files } = await loadPolicyDir(EXAMPLE_DIR, options);
     expect(errors.map((e) => e.format())).toEqual([]);
     expect(files.map((f) => f.slice(EXAMPLE_DIR.length + 1))).toEqual(['example.yaml']);
-    expect(policies).toHaveLength(1);
-    const [demo] = policies;
+    expect(policies).toHaveLength(2);
+    const [demo, replication] = policies;
     expect(demo).toMatchObject({
       region: 'KR1',
       volumes: { names: [], nameContains: ['prod-'], ids: [] },
       snapshot: { schedule: '*/10 * * * * *', prune: true, retention: { keepLast: 3 } },
-      replication: { mirror: 'auto', statSchedule: '*/20 * * * * *' },
       usage: { schedule: '*/15 * * * * *' },
     });
     expect(demo!.snapshot!.prefix).toMatch(/^nasorch-/);
+    // Replication is watched only on the volume that has a mirror.
+    expect(replication).toMatchObject({
+      volumes: { names: ['prod-web'] },
+      replication: { mirror: 'auto', statSchedule: '*/20 * * * * *' },
+    });
   });
 });
 
