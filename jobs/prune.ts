@@ -6,6 +6,7 @@ import { isNasApiError } from '../src/nas/errors.ts';
 import type { Snapshot } from '../src/nas/schemas.ts';
 import { applyRetention, deletionsOldestFirst, RetentionInputError } from '../src/retention/apply-retention.ts';
 import { PermanentJobError, type JobContext, type JobOutcome } from './context.ts';
+import { recordSnapshot } from './snapshot-record.ts';
 
 export async function runPrune(ctx: JobContext): Promise<JobOutcome> {
   const rules = ctx.policy.snapshot;
@@ -45,21 +46,7 @@ export async function runPrune(ctx: JobContext): Promise<JobOutcome> {
       // Already gone (another run, or a person): the goal is met.
       if (!(isNasApiError(err) && err.httpStatus === 404)) throw err;
     }
-    await ctx.prisma.snapshotRecord.upsert({
-      where: { action_volumeId_snapshotId: { action: 'deleted', volumeId: volume.id, snapshotId: snapshot.id } },
-      create: {
-        action: 'deleted',
-        policy: ctx.policy.name,
-        volumeId: volume.id,
-        region: volume.region,
-        snapshotId: snapshot.id,
-        snapshotName: snapshot.name,
-        snapshotCreatedAt: new Date(snapshot.createdAt),
-        reasons: ['not kept by retention'],
-        runId: ctx.runId,
-      },
-      update: {},
-    });
+    await recordSnapshot(ctx, 'deleted', snapshot, ['not kept by retention']);
     deleted.push({ id: snapshot.id, name: snapshot.name });
     ctx.log.info({ snapshot: snapshot.name }, 'deleted snapshot');
   }

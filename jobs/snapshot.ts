@@ -3,6 +3,7 @@
 import { snapshotName } from '../src/schedule/slots.ts';
 import type { JobContext, JobOutcome } from './context.ts';
 import { runPrune } from './prune.ts';
+import { recordSnapshot } from './snapshot-record.ts';
 
 export async function runSnapshot(ctx: JobContext): Promise<JobOutcome> {
   const rules = ctx.policy.snapshot;
@@ -17,21 +18,7 @@ export async function runSnapshot(ctx: JobContext): Promise<JobOutcome> {
   } else {
     ctx.log.info({ snapshot: name }, 'created snapshot');
   }
-  await ctx.prisma.snapshotRecord.upsert({
-    where: { action_volumeId_snapshotId: { action: 'created', volumeId: volume.id, snapshotId: snapshot.id } },
-    create: {
-      action: 'created',
-      policy: ctx.policy.name,
-      volumeId: volume.id,
-      region: volume.region,
-      snapshotId: snapshot.id,
-      snapshotName: snapshot.name,
-      snapshotCreatedAt: new Date(snapshot.createdAt),
-      reasons: [],
-      runId: ctx.runId,
-    },
-    update: {},
-  });
+  await recordSnapshot(ctx, 'created', snapshot, []);
 
   const details: Record<string, unknown> = { snapshot: { id: snapshot.id, name, created: !existing } };
   if (rules.prune) details.prune = (await runPrune(ctx)).details;

@@ -2,7 +2,7 @@
 // same JobRunner the daemon uses (same volume lock, same history rows, trigger "manual").
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { JobRunner } from '../orchestrator/job-runner.ts';
+import { runnerFor } from '../orchestrator/job-runner.ts';
 import { resolveSelectedVolumes } from '../orchestrator/volume-selection.ts';
 import { isJobKind, JOB_KINDS, type JobKind } from '../schedule/job-kinds.ts';
 import { identitySettings } from '../settings/settings.ts';
@@ -45,15 +45,7 @@ export async function runJobCommand(args: RunCommandArgs, io: CliIo, deps: { dat
     }
     if (volumes.length === 0) throw new CommandError(`policy ${policy.name} selects no volume in ${policy.region}`);
 
-    const runner = new JobRunner({
-      prisma: services.prisma,
-      recorder: services.recorder,
-      alerts: services.alerts,
-      locks: services.locks,
-      nasFor: (r) => nas.client(r),
-      policy: (name) => (name === policy.name ? policy : undefined),
-      log,
-    });
+    const runner = runnerFor(services, (name) => (name === policy.name ? policy : undefined), log);
     const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
     const out: RunReport[] = [];
     for (const volume of volumes) {

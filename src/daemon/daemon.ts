@@ -7,7 +7,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { alertKeys } from '../alerts/alert-book.ts';
 import type { Logger } from '../log/logger.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
-import { JobRunner } from '../orchestrator/job-runner.ts';
+import { runnerFor } from '../orchestrator/job-runner.ts';
 import { createJobWorker } from '../orchestrator/job-worker.ts';
 import { Reconciler, type ReconcileResult } from '../orchestrator/reconciler.ts';
 import type { Policy } from '../policy/policy.ts';
@@ -92,15 +92,7 @@ export class Daemon {
     const nas = services.nas!;
     const connection = { url: o.service.redisUrl, maxRetriesPerRequest: null };
     this.queue = new Queue<JobData>(QUEUE_NAME, { connection, prefix: this.prefix });
-    const runner = new JobRunner({
-      prisma: services.prisma,
-      recorder: services.recorder,
-      alerts: services.alerts,
-      locks: services.locks,
-      nasFor: (region) => nas.client(region),
-      policy: (name) => this.policies.get(name),
-      log: o.log,
-    });
+    const runner = runnerFor(services, (name) => this.policies.get(name), o.log);
     this.worker = createJobWorker({
       queueName: QUEUE_NAME,
       prefix: this.prefix,

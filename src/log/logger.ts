@@ -4,7 +4,8 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-const SECRET_KEYS = ['password', 'token', 'authorization', 'x-auth-token', 'apiPassword', 'controlToken'];
+// Redaction paths are case-sensitive: list the spellings that occur (headers arrive both ways).
+const SECRET_KEYS = ['password', 'token', 'authorization', 'Authorization', 'x-auth-token', 'X-Auth-Token', 'apiPassword', 'controlToken'];
 
 export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
   const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`;

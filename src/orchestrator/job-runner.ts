@@ -136,6 +136,17 @@ export class JobRunner {
   }
 }
 
+/** A runner over opened services (the daemon's and `nasorch run`'s). */
+export function runnerFor(
+  services: { prisma: PrismaClient; recorder: RunRecorder; alerts: AlertBook; locks: VolumeLock; nas?: { client(region: string): NasClient } },
+  policy: (name: string) => Policy | undefined,
+  log: Logger,
+): JobRunner {
+  const nas = services.nas;
+  if (!nas) throw new Error('job runner needs the NAS connection (identity settings)');
+  return new JobRunner({ ...services, nasFor: (region) => nas.client(region), policy, log });
+}
+
 /** BigInts and Dates as JSON-safe values for the run's `details` column. */
 function toJson(value: unknown): import('../db/prisma.ts').Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));

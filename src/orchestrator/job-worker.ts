@@ -27,6 +27,14 @@ export function slotOf(job: Job): Date {
   return new Date(typeof millis === 'number' ? millis : job.timestamp);
 }
 
+/**
+ * The run's key in PostgreSQL: the job id is stable across retries and daemons of one cluster;
+ * the prefix keeps two clusters (two Redis prefixes) that share a database apart.
+ */
+export function runKeyOf(prefix: string, job: Job): string {
+  return `${prefix}/${job.id}`;
+}
+
 export function createJobWorker(options: JobWorkerOptions): Worker<JobData> {
   const busyRetryMs = options.busyRetryMs ?? 1000;
   const worker = new Worker<JobData>(
@@ -35,7 +43,7 @@ export function createJobWorker(options: JobWorkerOptions): Worker<JobData> {
       const attempts = job.opts.attempts ?? 1;
       const result = await options.runner.run({
         data: job.data,
-        runKey: job.id!,
+        runKey: runKeyOf(options.prefix, job),
         slot: slotOf(job),
         trigger: 'schedule',
         finalAttempt: job.attemptsMade + 1 >= attempts,
@@ -65,7 +73,7 @@ export function createJobWorker(options: JobWorkerOptions): Worker<JobData> {
   worker.on('failed', (job, err) => {
     // A job that stalled too often never reached the runner's catch: record it here.
     if (job && /stalled/i.test(err.message)) {
-      options.recorder.failByKey(job.id!, err.message).catch((e: unknown) => options.log.error({ err: e }, 'could not record a stalled job'));
+      options.recorder.failByKey(runKeyOf(options.prefix, job), err.message).catch((e: unknown) => options.log.error({ err: e }, 'could not record a stalled job'));
     }
   });
   worker.on('error', (err) => options.log.error({ err: { message: err.message } }, 'worker error'));

@@ -31,10 +31,13 @@ export interface SimulatorFaults {
 
 /**
  * Faults of one volume mirror (also `fault` of a mirror in the state file, and
- * POST /_admin/mirrors/:mirrorId/fault). Flags stay until set to false.
+ * POST /_admin/mirrors/:mirrorId/fault). Each flag stays until set to false; absent = unchanged.
  */
 export interface MirrorFault {
-  /** Replication breaks off by itself: `/stat` HALT, lastTransferStatus FAILED, no final sync; `start` resumes. */
+  /**
+   * true: replication breaks off by itself (`/stat` HALT, lastTransferStatus FAILED, no final sync,
+   * the destination stays read-only). false: heals it (ACTIVE again with a transfer); a `start` also resumes.
+   */
   halt?: boolean;
   /** `/stat` answers status "RETRIEVE FAILED" with null figures while set; replication itself goes on. */
   retrieveFailed?: boolean;

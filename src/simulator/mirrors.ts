@@ -5,7 +5,7 @@ import { SIM_REGIONS } from './contract.ts';
 import { badRequest, notFound } from './envelope.ts';
 import { requireNoMirror, requireStatus } from './guards.ts';
 import { isRegion, type SimMirror, type SimVolume, type SimWorld } from './model.ts';
-import { beginDelete, beginInvert, beginSetup, beginStart, beginStop, haltByFault } from './replication.ts';
+import { beginDelete, beginInvert, beginSetup, beginStart, beginStop, haltByFault, healHaltFault } from './replication.ts';
 import type { MirrorCreate } from './validation.ts';
 import { createVolume } from './volumes.ts';
 
@@ -52,6 +52,7 @@ export function createMirror(world: SimWorld, source: SimVolume, input: MirrorCr
     transferredDataGb: 0,
     retrieveFailed: false,
     transferFails: false,
+    haltedByFault: false,
   };
   world.mirrors.set(mirror.id, mirror);
   beginSetup(world, mirror);
@@ -102,11 +103,12 @@ export function applyMirrorFault(
   if (!mirror) throw notFound(`Volume mirror ${mirrorId} not found`);
   if (fault.retrieveFailed !== undefined) mirror.retrieveFailed = fault.retrieveFailed;
   if (fault.transferFails !== undefined) mirror.transferFails = fault.transferFails;
-  if (fault.halt) {
+  if (fault.halt === true && !mirror.haltedByFault) {
     if (mirror.replication !== 'ACTIVE') {
       throw badRequest(`mirror fault: replication of ${mirrorId} is ${mirror.replication}; only ACTIVE replication can halt`);
     }
     haltByFault(world, mirror);
   }
+  if (fault.halt === false) healHaltFault(world, mirror);
   return mirror;
 }

@@ -155,6 +155,8 @@ export interface SimMirror {
   /** Injected faults (admin endpoint / state file / setMirrorFault). */
   retrieveFailed: boolean;
   transferFails: boolean;
+  /** HALT came from a `halt` fault (cleared by `halt: false` or a start), not from a stop. */
+  haltedByFault: boolean;
   /** The next periodic replication run or pending state change. */
   task?: TaskHandle;
 }

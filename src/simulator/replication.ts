@@ -73,6 +73,7 @@ function discardReceiverChanges(world: SimWorld, mirror: SimMirror): void {
 function becomeActive(world: SimWorld, mirror: SimMirror): void {
   mirror.objectStatus = 'INITIALIZED';
   mirror.replication = 'ACTIVE';
+  mirror.haltedByFault = false;
   transfer(world, mirror);
   schedulePeriodic(world, mirror);
 }
@@ -157,5 +158,12 @@ export function haltByFault(world: SimWorld, mirror: SimMirror): void {
   mirror.task?.cancel();
   mirror.replication = 'HALT';
   mirror.objectStatus = 'INITIALIZED';
+  mirror.haltedByFault = true;
   mirror.lastTransfer = { bytes: 0, endAt: world.clock.now(), status: 'FAILED' };
+}
+
+/** Clearing a `halt` fault: replication picks up again at once (the receiver never stopped being read-only). */
+export function healHaltFault(world: SimWorld, mirror: SimMirror): void {
+  if (mirror.replication !== 'HALT' || !mirror.haltedByFault) return;
+  becomeActive(world, mirror);
 }

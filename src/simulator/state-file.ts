@@ -1,6 +1,19 @@
 // The simulator's starting world: credentials, token lifetime, timings and the volumes of
 // each region (with snapshots and mirrors), from a JSON/YAML file or an object. Checked
 // with zod; every error names the file and the field ("regions.KR1.volumes[0].sizeGb").
+//
+//   credentials: { tenantId: team-a, username: ops@example.com, password: … }
+//   tokenTtlSeconds: 3600                       # default 3600
+//   timing: { replicationIntervalSeconds: 60 }  # any key of SimTiming (model.ts)
+//   regions:
+//     KR1:
+//       volumes:
+//         - name: files                          # the create-volume body's fields, plus:
+//           sizeGb: 500
+//           usedGb: 120                          # user data now; growthGbPerDay: 5
+//           createdAt: "-30d"                    # ISO time or an age before start
+//           snapshots: [{ name: before-upgrade, type: NORMAL, createdAt: "-2d", preserved: false }]
+//           mirrors: [{ dstRegion: KR2, dstVolumeName: files-dr, status: ACTIVE, fault: { retrieveFailed: true } }]
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { SimClock } from './clock.ts';
@@ -36,6 +49,8 @@ const StateSnapshot = z.strictObject({
   name: z.string().trim().min(1),
   type: z.enum(['NORMAL', 'SCHEDULED', 'MIRROR']).default('NORMAL'),
   createdAt: Instant.optional(),
+  /** System-protected (undeletable); MIRROR snapshots always are. */
+  preserved: z.boolean().optional(),
 });
 
 const MirrorFaultSchema = z.strictObject({
@@ -187,7 +202,8 @@ function seedSnapshots(spec: StateVolume, path: string, start: number, usedGb: n
     if (names.has(s.name)) throw new StateError(`${path}.snapshots[${i}].name: "${s.name}" is used twice on ${spec.name}`);
     names.add(s.name);
     const dataGb = Math.max(0, usedGb - (growth * (start - at)) / DAY_MS);
-    return { id: s.id ?? randomUUID(), name: s.name, type: s.type, preserved: s.type === 'MIRROR', createdAt: new Date(at), size: 0, dataGb };
+    const preserved = s.type === 'MIRROR' || (s.preserved ?? false);
+    return { id: s.id ?? randomUUID(), name: s.name, type: s.type, preserved, createdAt: new Date(at), size: 0, dataGb };
   });
   snapshots.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   snapshots.forEach((s, i) => {
@@ -249,6 +265,7 @@ function seedMirror(
     transferredDataGb: 0,
     retrieveFailed: false,
     transferFails: false,
+    haltedByFault: false,
   };
   world.mirrors.set(mirror.id, mirror);
   resumeLoaded(world, mirror, spec.status);

@@ -213,6 +213,20 @@ describe('mirror faults', () => {
     expect(await stat(api, base)).toMatchObject({ status: 'ACTIVE', lastTransferStatus: 'SUCCESS' });
   });
 
+  it('halt: false heals a halt fault at once, but does not undo a user stop', async () => {
+    const { sim, api } = await connect({ state: EMPTY_STATE });
+    const { mirror, base } = await mirroredPair(sim, api);
+    await sim.advance(MINUTE);
+    sim.setMirrorFault(mirror.id, { halt: true });
+    await sim.advance(5 * MINUTE);
+    sim.setMirrorFault(mirror.id, { halt: false });
+    expect(await stat(api, base)).toMatchObject({ status: 'ACTIVE', lastTransferStatus: 'SUCCESS' });
+    await api.post(`${base}/stop`);
+    await sim.advance(10_000);
+    sim.setMirrorFault(mirror.id, { halt: false });
+    expect((await stat(api, base)).status).toBe('HALT');
+  });
+
   it('transferFails via the admin endpoint: FAILED runs keep the last success', async () => {
     const { sim, api } = await connect({ state: EMPTY_STATE });
     const { mirror, base } = await mirroredPair(sim, api);

@@ -135,6 +135,16 @@ describe('state file', () => {
     expect(String(typeErr)).not.toContain('73314159');
   });
 
+  it('a snapshot marked preserved cannot be deleted', async () => {
+    const { api } = await connect({
+      state: { regions: { KR1: { volumes: [{ name: 'x', sizeGb: 300, snapshots: [{ name: 'keep', preserved: true }] }] } } },
+    });
+    const volume = (await api.get('/v1/volumes')).body.volumes[0];
+    const [snap] = (await api.get(`/v1/volumes/${volume.id}/snapshots`)).body.snapshots;
+    expect(snap).toMatchObject({ name: 'keep', type: 'NORMAL', preserved: true });
+    expectFailure(await api.del(`/v1/volumes/${volume.id}/snapshots/${snap.id}`), 400, 'keep', 'preserved');
+  });
+
   it('validates the volumes against the same rules as the API', async () => {
     const { api } = await connect({ state: { regions: { KR1: { volumes: [{ name: 'x', sizeGb: 300 }] } } } });
     expectFailure(await api.post('/v1/volumes', { volume: { name: 'x', sizeGb: 300, mountProtocol: { protocol: 'nfs' } } }), 400, 'volume.name');
