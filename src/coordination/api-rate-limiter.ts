@@ -19,6 +19,17 @@ export class ApiRateLimiter {
     });
   }
 
+  /** Takes one request's budget if there is any left now; never waits. */
+  async tryTake(): Promise<boolean> {
+    try {
+      await this.limiter.consume('nas-api', 1);
+      return true;
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return false;
+      throw err;
+    }
+  }
+
   /** Resolves when this process may send one request. */
   async take(): Promise<void> {
     for (;;) {

@@ -186,3 +186,32 @@ describe('mirror-start / mirror-stop', () => {
     expect(start2.kind === 'done' && start2.outcome.status).toBe('skipped');
   });
 });
+
+describe('one mutating job per volume', () => {
+  it('a snapshot waits while another mutating job holds the volume; read-only jobs do not', async () => {
+    const held = await new VolumeLock(redis, { prefix: stack.redis.prefix }).tryAcquire('KR1', ids['prod-db']!);
+    const p = policy('busy', `volumes:\n  names: [prod-db]\nsnapshot:\n  schedule: "0 * * * *"\n  retention:\n    keepLast: 5\nusage: {}`);
+    const runner = new JobRunner({
+      prisma: stack.db.prisma,
+      recorder: new RunRecorder(stack.db.prisma),
+      alerts: new AlertBook(stack.db.prisma),
+      locks: new VolumeLock(redis, { prefix: stack.redis.prefix }),
+      nasFor: (r) => nas.client(r),
+      policy: () => p,
+      log: stack.log,
+    });
+    const request = (kind: JobKind) => ({
+      data: { kind, policy: 'busy', volumeId: ids['prod-db']!, volumeName: 'prod-db', region: 'KR1' },
+      runKey: `busy-${kind}-${randomUUID()}`,
+      slot: stack.sim.now(),
+      trigger: 'schedule' as const,
+      finalAttempt: false,
+      lockMode: 'try' as const,
+    });
+    expect(await runner.run(request('snapshot'))).toEqual({ kind: 'busy' });
+    expect(await stack.db.prisma.jobRun.count({ where: { policy: 'busy' } })).toBe(0); // not even started
+    expect((await runner.run(request('usage'))).kind).toBe('done');
+    await held!.release();
+    expect((await runner.run(request('snapshot'))).kind).toBe('done');
+  });
+});

@@ -117,4 +117,20 @@ describe('reconcile', () => {
     });
     await watching.stop();
   });
+
+  it('picks up new volumes on the periodic node-cron tick without being asked', async () => {
+    const prefix = `${stack.redis.prefix}-tick`;
+    const ticking = await stack.startDaemon({ reconcileCron: '* * * * * *', redisPrefix: prefix });
+    const tickQueue = new Queue(QUEUE_NAME, { connection: { url: stack.redis.url }, prefix });
+    try {
+      const created = await new NasConnection(stack.identity).client('KR1').createVolume({ name: 'prod-tick', sizeGb: 300, mountProtocol: { protocol: 'nfs' } });
+      await vi.waitFor(
+        async () => expect((await tickQueue.getJobSchedulers(0, -1)).map((j) => j.key)).toContain(`nightly.${created.id}.snapshot`),
+        { timeout: 10_000, interval: 100 },
+      );
+    } finally {
+      await tickQueue.close();
+      await ticking.stop();
+    }
+  });
 });
