@@ -74,9 +74,22 @@ export class Daemon {
     // A daemon must not start on a broken config: there is no "last good" one yet.
     const config = await loadConfig(o.configDir, o.identity.region);
     if (config.errors.length > 0) {
-      throw new Error(`invalid policy config in ${o.configDir}:\n${config.errors.map((e) => `  ${e.format()}`).join('\n')}`);
+      for (const e of config.errors) this.log.error(`invalid policy config: ${e.format()}`);
+      const more = config.errors.length > 1 ? ` (and ${config.errors.length - 1} more above)` : '';
+      throw new Error(`invalid policy config, not starting: ${config.errors[0]!.format()}${more}`);
     }
     this.adopt(config);
+    try {
+      await this.open();
+    } catch (err) {
+      // Whatever was opened must not keep the process alive after a failed start.
+      await this.stop().catch(() => {});
+      throw err;
+    }
+  }
+
+  private async open(): Promise<void> {
+    const o = this.options;
 
     const services = await openServices({
       service: o.service,

@@ -56,9 +56,12 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   }
   const prisma = createPrisma({ databaseUrl: url, ...(schema ? { schema } : {}) });
   const redis = new Redis(options.service.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  // ioredis reconnects by itself; without a listener its errors would be "unhandled".
+  redis.on('error', (err: Error) => options.log.warn({ err: { message: err.message } }, 'redis connection error'));
   try {
     await redis.connect();
   } catch (err) {
+    redis.disconnect();
     await prisma.$disconnect();
     throw new Error(`cannot connect to Redis at ${new URL(options.service.redisUrl).host}: ${(err as Error).message}`);
   }

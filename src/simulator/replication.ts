@@ -107,6 +107,7 @@ export function beginStop(world: SimWorld, mirror: SimMirror): void {
     transfer(world, mirror);
     mirror.replication = 'HALT';
     mirror.objectStatus = 'INITIALIZED';
+    mirror.receiverWritable = true;
     syncSides(world, mirror);
   });
 }
