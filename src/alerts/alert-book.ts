@@ -23,6 +23,7 @@ export const alertKeys = {
   mirrorHalt: (volumeId: string) => `mirror-halt:${volumeId}`,
   mirrorRetrieveFailed: (volumeId: string) => `mirror-retrieve-failed:${volumeId}`,
   configInvalid: () => 'config-invalid',
+  regionUnreachable: (region: string) => `region-unreachable:${region}`,
 };
 
 export class AlertBook {

@@ -177,12 +177,31 @@ export class Daemon {
 
   async reconcile(reason: string): Promise<ReconcileResult> {
     try {
-      const result = await this.reconciler!.reconcile([...this.policies.values()], this.config!.version);
+      const policies = [...this.policies.values()];
+      const result = await this.reconciler!.reconcile(policies, this.config!.version);
       this.log.debug({ reason, ...result }, 'reconcile done');
+      if (!result.skipped) await this.alertUnreachableRegions(policies, result.unresolvedRegions);
       return result;
     } catch (err) {
       this.log.error({ reason, err: { message: (err as Error).message } }, 'reconcile failed');
       throw err;
+    }
+  }
+
+  /** A region whose volumes cannot be listed gets no new schedulers: say so until it recovers. */
+  private async alertUnreachableRegions(policies: Policy[], unresolved: string[]): Promise<void> {
+    const alerts = this.services!.alerts;
+    for (const region of new Set(policies.map((p) => p.region))) {
+      const key = alertKeys.regionUnreachable(region);
+      if (unresolved.includes(region)) {
+        await alerts.raise({
+          key,
+          severity: 'critical',
+          message: `cannot list the volumes of region ${region}: schedulers there are kept as they were and new volumes are not picked up (see the daemon log)`,
+        });
+      } else {
+        await alerts.resolve(key);
+      }
     }
   }
 

@@ -118,6 +118,18 @@ describe('reconcile', () => {
     await watching.stop();
   });
 
+  it('keeps every scheduler of a region it cannot list (API outage) and raises an alert until it recovers', async () => {
+    const before = await schedulerIds();
+    stack.sim.setFaults({ rules: [{ route: 'GET /v1/volumes', status: 503 }] });
+    const result = await daemon.reconcile('tick');
+    expect(result).toMatchObject({ removed: [], unresolvedRegions: ['KR1'] });
+    expect(await schedulerIds()).toEqual(before);
+    expect(await stack.db.prisma.alert.findUnique({ where: { key: 'region-unreachable:KR1' } })).toMatchObject({ status: 'open', severity: 'critical' });
+    stack.sim.setFaults({ rules: [] });
+    await daemon.reconcile('tick');
+    expect(await stack.db.prisma.alert.findUnique({ where: { key: 'region-unreachable:KR1' } })).toMatchObject({ status: 'resolved' });
+  });
+
   it('picks up new volumes on the periodic node-cron tick without being asked', async () => {
     const prefix = `${stack.redis.prefix}-tick`;
     const ticking = await stack.startDaemon({ reconcileCron: '* * * * * *', redisPrefix: prefix });
