@@ -118,22 +118,8 @@ export class NasApiError extends Error {
 
   /** Fields only (no stack, no cause): what logs and JSON output should carry. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      message: this.message,
-      kind: this.kind,
-      operation: this.operation,
-      method: this.method,
-      pathTemplate: this.pathTemplate,
-      path: this.path,
-      region: this.region,
-      httpStatus: this.httpStatus,
-      resultCode: this.resultCode,
-      resultMessage: this.resultMessage,
-      retryable: this.retryable,
-      outcomeUnknown: this.outcomeUnknown,
-      attempts: this.attempts,
-    };
+    const { detail: _detail, cause: _cause, message: _message, ...fields } = this.details();
+    return { name: this.name, message: this.message, ...fields };
   }
 }
 

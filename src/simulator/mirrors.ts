@@ -9,6 +9,34 @@ import { beginDelete, beginInvert, beginSetup, beginStart, beginStop, haltByFaul
 import type { MirrorCreate } from './validation.ts';
 import { createVolume } from './volumes.ts';
 
+/** A mirror record between two volumes, before any replication has happened. */
+export function newMirror(
+  source: SimVolume,
+  destination: SimVolume,
+  init: Pick<SimMirror, 'id' | 'createdAt' | 'objectStatus' | 'replication'>,
+): SimMirror {
+  return {
+    ...init,
+    srcRegion: source.region,
+    srcVolumeId: source.id,
+    srcTenantId: source.tenantId,
+    srcProjectId: source.projectId,
+    dstRegion: destination.region,
+    dstVolumeId: destination.id,
+    dstTenantId: destination.tenantId,
+    dstProjectId: destination.projectId,
+    direction: 'FORWARD',
+    directionChangedAt: null,
+    receiverWritable: false,
+    lastTransfer: null,
+    lastSuccess: null,
+    transferredDataGb: 0,
+    retrieveFailed: false,
+    transferFails: false,
+    haltedByFault: false,
+  };
+}
+
 export function createMirror(world: SimWorld, source: SimVolume, input: MirrorCreate): SimMirror {
   requireStatus(source, ['ACTIVE'], 'set up replication');
   requireNoMirror(world, source, 'set up another one');
@@ -31,29 +59,7 @@ export function createMirror(world: SimWorld, source: SimVolume, input: MirrorCr
     );
   }
   const destination = createVolume(world, dstRegion, dstVolume, { field: 'volumeMirror.dstVolume' });
-  const mirror: SimMirror = {
-    id: randomUUID(),
-    srcRegion: source.region,
-    srcVolumeId: source.id,
-    srcTenantId: source.tenantId,
-    srcProjectId: source.projectId,
-    dstRegion,
-    dstVolumeId: destination.id,
-    dstTenantId: destination.tenantId,
-    dstProjectId: destination.projectId,
-    createdAt: world.clock.now(),
-    direction: 'FORWARD',
-    directionChangedAt: null,
-    objectStatus: 'PENDING',
-    replication: 'PENDING',
-    receiverWritable: false,
-    lastTransfer: null,
-    lastSuccess: null,
-    transferredDataGb: 0,
-    retrieveFailed: false,
-    transferFails: false,
-    haltedByFault: false,
-  };
+  const mirror = newMirror(source, destination, { id: randomUUID(), createdAt: world.clock.now(), objectStatus: 'PENDING', replication: 'PENDING' });
   world.mirrors.set(mirror.id, mirror);
   beginSetup(world, mirror);
   return mirror;

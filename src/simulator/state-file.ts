@@ -21,7 +21,7 @@ import { SIM_REGIONS, type MirrorFault, type SimulatorCredentials } from './cont
 import { readDataFile, SimulatorConfigError } from './data-file.ts';
 import { NasError } from './envelope.ts';
 import { demoState } from './demo-state.ts';
-import { applyMirrorFault } from './mirrors.ts';
+import { applyMirrorFault, newMirror } from './mirrors.ts';
 import { DEFAULT_TIMING, SimWorld, type Region, type SimMirror, type SimSnapshot, type SimVolume } from './model.ts';
 import { resumeLoaded } from './replication.ts';
 import { changedBytes } from './usage.ts';
@@ -244,29 +244,7 @@ function seedMirror(
     );
   }
   const createdAt = new Date(instant(spec.createdAt, start, source.createdAt.getTime()));
-  const mirror: SimMirror = {
-    id: spec.id ?? randomUUID(),
-    srcRegion: source.region,
-    srcVolumeId: source.id,
-    srcTenantId: source.tenantId,
-    srcProjectId: source.projectId,
-    dstRegion: spec.dstRegion,
-    dstVolumeId: destination.id,
-    dstTenantId: destination.tenantId,
-    dstProjectId: destination.projectId,
-    createdAt,
-    direction: 'FORWARD',
-    directionChangedAt: null,
-    objectStatus: 'INITIALIZED',
-    replication: 'ACTIVE',
-    receiverWritable: false,
-    lastTransfer: null,
-    lastSuccess: null,
-    transferredDataGb: 0,
-    retrieveFailed: false,
-    transferFails: false,
-    haltedByFault: false,
-  };
+  const mirror = newMirror(source, destination, { id: spec.id ?? randomUUID(), createdAt, objectStatus: 'INITIALIZED', replication: 'ACTIVE' });
   world.mirrors.set(mirror.id, mirror);
   resumeLoaded(world, mirror, spec.status);
   if (spec.fault?.halt && spec.status === 'HALT') throw new StateError(`${path}.fault.halt needs status ACTIVE (HALT is already halted)`);

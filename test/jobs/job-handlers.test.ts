@@ -25,8 +25,8 @@ function policy(name: string, spec: string): Policy {
   return parsed.policies[0]!;
 }
 
-async function run(p: Policy, kind: JobKind, volume: string) {
-  const runner = new JobRunner({
+function runnerFor(p: Policy): JobRunner {
+  return new JobRunner({
     prisma: stack.db.prisma,
     recorder: new RunRecorder(stack.db.prisma),
     alerts: new AlertBook(stack.db.prisma),
@@ -36,7 +36,10 @@ async function run(p: Policy, kind: JobKind, volume: string) {
     log: stack.log,
     now: () => stack.sim.now(),
   });
-  return runner.run({
+}
+
+async function run(p: Policy, kind: JobKind, volume: string) {
+  return runnerFor(p).run({
     data: { kind, policy: p.name, volumeId: ids[volume]!, volumeName: volume, region: 'KR1' },
     runKey: `test-${randomUUID()}`,
     slot: stack.sim.now(),
@@ -191,15 +194,7 @@ describe('one mutating job per volume', () => {
   it('a snapshot waits while another mutating job holds the volume; read-only jobs do not', async () => {
     const held = await new VolumeLock(redis, { prefix: stack.redis.prefix }).tryAcquire('KR1', ids['prod-db']!);
     const p = policy('busy', `volumes:\n  names: [prod-db]\nsnapshot:\n  schedule: "0 * * * *"\n  retention:\n    keepLast: 5\nusage: {}`);
-    const runner = new JobRunner({
-      prisma: stack.db.prisma,
-      recorder: new RunRecorder(stack.db.prisma),
-      alerts: new AlertBook(stack.db.prisma),
-      locks: new VolumeLock(redis, { prefix: stack.redis.prefix }),
-      nasFor: (r) => nas.client(r),
-      policy: () => p,
-      log: stack.log,
-    });
+    const runner = runnerFor(p);
     const request = (kind: JobKind) => ({
       data: { kind, policy: 'busy', volumeId: ids['prod-db']!, volumeName: 'prod-db', region: 'KR1' },
       runKey: `busy-${kind}-${randomUUID()}`,
