@@ -131,6 +131,7 @@ export class Daemon {
       },
     });
 
+    await this.warnAboutEviction(services);
     await services.alerts.resolve(alertKeys.configInvalid());
     await this.reconcile('start');
     void this.worker.run().catch((err: unknown) => this.log.error({ err }, 'worker stopped'));
@@ -185,6 +186,18 @@ export class Daemon {
     } catch (err) {
       this.log.error({ reason, err: { message: (err as Error).message } }, 'reconcile failed');
       throw err;
+    }
+  }
+
+  /** BullMQ loses jobs if Redis may evict keys; managed Redis often hides CONFIG, so only warn. */
+  private async warnAboutEviction(services: Services): Promise<void> {
+    try {
+      const [, policy] = (await services.redis.config('GET', 'maxmemory-policy')) as [string, string];
+      if (policy && policy !== 'noeviction') {
+        this.log.warn({ maxmemoryPolicy: policy }, 'Redis maxmemory-policy should be noeviction: with eviction, queued jobs can be lost');
+      }
+    } catch {
+      // CONFIG is disabled (e.g. a managed Redis): nothing to check.
     }
   }
 
