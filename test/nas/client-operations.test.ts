@@ -1,10 +1,9 @@
 // Every NasClient operation, over real HTTP, against the simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NasClient } from '../../src/nas/client.ts';
-import { NasApiError } from '../../src/nas/errors.ts';
 import { NAS_OPERATIONS } from '../../src/nas/operations.ts';
 import type { RunningSimulator } from '../../src/simulator/contract.ts';
-import { clientFor, identityFor, MIRROR_APP, requestsTo, startTestSimulator, VOL_APP, VOL_HOME, VOL_LOGS } from './support.ts';
+import { clientFor, failure, identityFor, MIRROR_APP, requestsTo, startTestSimulator, VOL_APP, VOL_HOME, VOL_LOGS } from './support.ts';
 
 let sim: RunningSimulator;
 let kr1: NasClient;
@@ -23,15 +22,6 @@ afterAll(async () => {
 
 function cover(...operations: (keyof typeof NAS_OPERATIONS)[]) {
   for (const op of operations) covered.add(op);
-}
-
-async function failure(promise: Promise<unknown>): Promise<NasApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(NasApiError);
-  return err as NasApiError;
 }
 
 describe('volumes', () => {

@@ -6,7 +6,7 @@ import { NasApiError } from '../../src/nas/errors.ts';
 import { IdentityClient } from '../../src/nas/identity.ts';
 import { NasClient } from '../../src/nas/client.ts';
 import type { RunningSimulator } from '../../src/simulator/contract.ts';
-import { clientFor, closedPort, countingFetch, FAST_RETRY, identityFor, requestsTo, startTestSimulator, VOL_LOGS } from './support.ts';
+import { clientFor, failure, closedPort, countingFetch, FAST_RETRY, identityFor, requestsTo, startTestSimulator, VOL_LOGS } from './support.ts';
 
 let sim: RunningSimulator;
 let identity: IdentityClient;
@@ -22,15 +22,6 @@ afterAll(async () => {
 beforeEach(() => {
   sim.setFaults({ rules: [] });
 });
-
-async function failure(promise: Promise<unknown>): Promise<NasApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(NasApiError);
-  return err as NasApiError;
-}
 
 /** Statuses of the requests to `route` made by `run`. */
 async function statusesDuring(route: string, run: () => Promise<unknown>): Promise<number[]> {

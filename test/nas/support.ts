@@ -3,6 +3,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { RunningSimulator, SimulatorStartOptions } from '../../src/simulator/contract.ts';
 import { NasClient, type NasClientOptions } from '../../src/nas/client.ts';
 import { IdentityClient, type IdentityClientOptions } from '../../src/nas/identity.ts';
+import { NasApiError } from '../../src/nas/errors.ts';
+import { expect } from 'vitest';
 
 export const PASSWORD = 'S3cret-Pa55word!xyz';
 export const CREDENTIALS = { tenantId: 'tenant-0001', username: 'ops@example.com', password: PASSWORD };
@@ -95,4 +97,14 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** The NasApiError a call fails with (the test fails if it succeeds or throws something else). */
+export async function failure(promise: Promise<unknown>): Promise<NasApiError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(NasApiError);
+  return err as NasApiError;
 }

@@ -7,15 +7,7 @@ import {
   withinReason,
 } from '../../src/retention/apply-retention.ts';
 import type { RetentionRules } from '../../src/retention/types.ts';
-import { PREFIX, planFor, snap, summarize } from './fixtures/snapshots.ts';
-
-const d = (over: Partial<{ years: number; months: number; days: number; hours: number }>) => ({
-  years: 0,
-  months: 0,
-  days: 0,
-  hours: 0,
-  ...over,
-});
+import { d, PREFIX, planFor, snap, summarize } from './fixtures/snapshots.ts';
 
 // Ten snapshots over two and a half months (UTC), deliberately out of order.
 const SERIES = [

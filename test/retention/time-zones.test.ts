@@ -1,15 +1,7 @@
 // Periods (hour, day, ISO week, month, year) and keepWithin are counted on the wall clock of
 // the policy's time zone: across DST changes, ISO week 53, year ends, and zones far from UTC.
 import { describe, expect, it } from 'vitest';
-import { keptTimes, planFor } from './fixtures/snapshots.ts';
-
-const d = (over: Partial<{ years: number; months: number; days: number; hours: number }>) => ({
-  years: 0,
-  months: 0,
-  days: 0,
-  hours: 0,
-  ...over,
-});
+import { d, keptTimes, planFor } from './fixtures/snapshots.ts';
 
 describe('America/New_York', () => {
   it('fall-back: the repeated 01:xx hour is one hourly period (the later pass is kept)', () => {
