@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { MirrorFault, SimRequestRecord, SimulatorFaults } from './contract.ts';
 import { SimulatorConfigError } from './data-file.ts';
 import { NasError } from './envelope.ts';
+import type { ModelAdmin } from './model-admin.ts';
+import { registerModelAdminRoutes } from './model-admin-routes.ts';
 import { checkWith } from './validation.ts';
 
 export const ADMIN_PREFIX = '/_admin';
@@ -21,6 +23,8 @@ export interface AdminActions {
   /** How many requests faults are holding (latency or hang) right now. */
   heldRequests(): number;
   setMirrorFault(mirrorId: string, fault: MirrorFault): void;
+  /** Client writes, volume data, switches and timing (model-admin-routes.ts). */
+  model: ModelAdmin;
 }
 
 const AdvanceBody = z.strictObject({ ms: z.number().min(0) });
@@ -76,4 +80,5 @@ export function registerAdminRoutes(app: FastifyInstance, actions: AdminActions)
       return fail(reply, err);
     }
   });
+  registerModelAdminRoutes(app, ADMIN_PREFIX, actions.model);
 }

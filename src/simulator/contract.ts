@@ -45,6 +45,72 @@ export interface MirrorFault {
   transferFails?: boolean;
 }
 
+/** A mirror call, for the A1 switch (`mirrorCallVolume`). */
+export type MirrorCall = 'stat' | 'stop' | 'start' | 'invert' | 'delete';
+/**
+ * Which volume a mirror call accepts (A1): `either` side through its own region; only the
+ * `source` (srcVolumeId in srcRegion, as NHN's Terraform provider calls it); or only the current
+ * `writer` (the sending side: src when FORWARD, dst when REVERSE).
+ */
+export type MirrorCallSide = 'either' | 'source' | 'writer';
+/** What one region's NAS endpoint does during an outage: answer normally, never answer, drop the connection, or 503. */
+export type RegionOutage = 'none' | 'hang' | 'refuse' | 'unavailable';
+
+/** The switches for what NHN leaves open (failover-research.md §4), all in force at once. */
+export interface SimSwitches {
+  /** A1, per call. */
+  mirrorCallVolume: Record<MirrorCall, MirrorCallSide>;
+  /** A1: the answer to a call on a side it does not accept (400, or 404 as if the mirror were not there). */
+  mirrorCallRejectStatus: 400 | 404;
+  /** A3: `stop` while the peer region is down: an error (500), no answer at all, or HALT without the final sync. */
+  stopWithPeerDown: 'fails' | 'hangs' | 'works';
+  /** A4: `invert-direction` on a HALT mirror first replicates in the old direction (`presync`), or not. */
+  invertOnHalt: 'no-presync' | 'presync';
+  /** A5: the wiped side's NORMAL/SCHEDULED snapshots on start/invert: all kept, those newer than the common MIRROR snapshot deleted, or all deleted. */
+  snapshotsOnWipe: 'survive' | 'newer-deleted' | 'deleted';
+  /** Region outage per region. */
+  outage: Record<(typeof SIM_REGIONS)[number], RegionOutage>;
+}
+
+/** A change of switches: absent fields stay; `mirrorCallVolume` as one value sets every call. */
+export interface SimSwitchesInput {
+  mirrorCallVolume?: MirrorCallSide | Partial<Record<MirrorCall, MirrorCallSide>>;
+  mirrorCallRejectStatus?: 400 | 404;
+  stopWithPeerDown?: SimSwitches['stopWithPeerDown'];
+  invertOnHalt?: SimSwitches['invertOnHalt'];
+  snapshotsOnWipe?: SimSwitches['snapshotsOnWipe'];
+  outage?: Partial<SimSwitches['outage']>;
+}
+
+/** What clients see of a volume's data: the write sequence and whether they can write now. */
+export interface SimVolumeData {
+  id: string;
+  name: string;
+  region: string;
+  status: string;
+  /**
+   * The latest client write contained in the volume's data (0: none). Numbers are unique across
+   * the whole simulator, so two volumes with the same seq hold the same data.
+   */
+  seq: number;
+  /** When write `seq` was made (on whichever volume took it); null with seq 0. */
+  lastWriteAt: string | null;
+  writable: boolean;
+  /** Why clients cannot write, when they cannot. */
+  readOnlyReason: string | null;
+  userDataGb: number;
+}
+
+/** Client writes to a volume (POST /_admin/volumes/:id/writes). */
+export interface SimWriteOptions {
+  /** Needed only when the id exists in both regions. */
+  region?: string;
+  /** Number of writes (default 1); seq advances by this much. */
+  count?: number;
+  /** User data the writes add, GB (default 0). */
+  gb?: number;
+}
+
 export interface SimulatorStartOptions {
   port?: number; // 0 = ephemeral (default)
   host?: string; // default 127.0.0.1
@@ -61,6 +127,10 @@ export interface SimulatorStartOptions {
   seed?: number;
   /** Simulated start instant; default: now. */
   startTime?: Date | string;
+  /** Switches (A1/A3/A4/A5, region outage); override the state file's `switches`. */
+  switches?: SimSwitchesInput;
+  /** Durations (any key of the state file's `timing`); override the state file's. */
+  timing?: Record<string, number>;
 }
 
 export interface RunningSimulator {
@@ -76,6 +146,14 @@ export interface RunningSimulator {
   /** Puts a volume mirror into a fault state (see MirrorFault). */
   setMirrorFault(mirrorId: string, fault: MirrorFault): void;
   revokeTokens(): void;
+  /** The switches in force. */
+  switches(): SimSwitches;
+  /** Changes some switches (validated; a bad value throws SimulatorConfigError naming the field). */
+  setSwitches(change: SimSwitchesInput): SimSwitches;
+  /** Client writes to a volume; throws when clients cannot write (read-only replication target). */
+  writeVolume(volumeId: string, options?: SimWriteOptions): SimVolumeData;
+  /** A volume's write sequence and writability. */
+  volumeData(volumeId: string, region?: string): SimVolumeData;
   /** Every request answered so far (oldest first). */
   requests(): SimRequestRecord[];
   close(): Promise<void>;

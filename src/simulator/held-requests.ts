@@ -45,3 +45,11 @@ export class HeldRequests {
     this.held.clear();
   }
 }
+
+/** Thrown by a handler whose request is never answered (A3 `hangs`); the server holds it like a hang fault. */
+export class HoldRequest extends Error {
+  override name = 'HoldRequest';
+  constructor() {
+    super('request held without an answer');
+  }
+}

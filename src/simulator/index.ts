@@ -9,9 +9,11 @@ import { SimulatorConfigError } from './data-file.ts';
 import { FaultInjector, loadFaults, parseFaults } from './faults.ts';
 import { HeldRequests } from './held-requests.ts';
 import { applyMirrorFault } from './mirrors.ts';
+import { ModelAdmin, parseTiming } from './model-admin.ts';
 import { RequestLog } from './request-log.ts';
 import { buildServer } from './server.ts';
 import { loadState } from './state-file.ts';
+import { applySwitches, parseSwitches } from './switches.ts';
 import { TokenStore } from './tokens.ts';
 
 export type * from './contract.ts';
@@ -37,6 +39,10 @@ function urlHost(host: string): string {
 export async function startSimulator(opts: SimulatorStartOptions = {}): Promise<RunningSimulator> {
   const clock = new SimClock(opts.clock ?? 'real', startInstant(opts.startTime));
   const { credentials, tokenTtlSeconds, world } = loadState(opts.state, clock);
+  if (opts.timing) Object.assign(world.timing, parseTiming(opts.timing, 'startSimulator options'));
+  if (opts.switches) world.switches = applySwitches(world.switches, parseSwitches(opts.switches, 'startSimulator options'));
+  // Constructed after the options: DELETE /_admin/switches returns to the state file's switches with the options on top.
+  const model = new ModelAdmin(world);
   const tokens = new TokenStore(clock, tokenTtlSeconds);
   const faults = new FaultInjector(opts.seed ?? randomInt(2 ** 31));
   if (opts.faults) faults.set(loadFaults(opts.faults));
@@ -67,6 +73,7 @@ export async function startSimulator(opts: SimulatorStartOptions = {}): Promise<
       requests: () => log.all(),
       heldRequests: () => held.size,
       setMirrorFault,
+      model,
     },
   });
   await app.listen({ port: opts.port ?? 0, host });
@@ -85,6 +92,10 @@ export async function startSimulator(opts: SimulatorStartOptions = {}): Promise<
     setFaults: (f: SimulatorFaults) => setFaults(f),
     setMirrorFault,
     revokeTokens: () => tokens.revokeAll(),
+    switches: () => model.switches(),
+    setSwitches: (change) => model.setSwitches(change),
+    writeVolume: (volumeId, options) => model.write(volumeId, options ?? {}),
+    volumeData: (volumeId, region) => model.volumeData(volumeId, region),
     requests: () => log.all(),
     close: () => {
       closing ??= (async () => {

@@ -3,8 +3,9 @@
 // the regions). Plain data plus lookups; behaviour lives in volumes.ts, snapshots.ts,
 // mirrors.ts and replication.ts.
 import type { SimClock, TaskHandle } from './clock.ts';
-import { SIM_REGIONS } from './contract.ts';
+import { SIM_REGIONS, type SimSwitches } from './contract.ts';
 import { notFound } from './envelope.ts';
+import { defaultSwitches } from './switches.ts';
 import type { DataState } from './usage.ts';
 
 export type Region = (typeof SIM_REGIONS)[number];
@@ -22,6 +23,8 @@ export interface SimTiming {
   interfaceDeleteSeconds: number;
   mirrorSetupSeconds: number;
   mirrorUpdateSeconds: number;
+  /** stop's and invert's final sync "up to the time the request is made": its transfer ends this long after the request. */
+  finalSyncSeconds: number;
   mirrorDeleteSeconds: number;
   replicationIntervalSeconds: number;
 }
@@ -34,6 +37,7 @@ export const DEFAULT_TIMING: SimTiming = {
   interfaceDeleteSeconds: 5,
   mirrorSetupSeconds: 30,
   mirrorUpdateSeconds: 10,
+  finalSyncSeconds: 10,
   mirrorDeleteSeconds: 10,
   replicationIntervalSeconds: 60,
 };
@@ -59,6 +63,17 @@ export interface SimInterface {
   status: InterfaceStatus;
 }
 
+/**
+ * What client writes put in a volume: the latest write it holds. Write numbers are unique
+ * across the world, so equal `seq` means equal data; replication and restores copy it.
+ */
+export interface VolumeContent {
+  seq: number;
+  writtenAt: Date | null;
+}
+
+export const EMPTY_CONTENT: VolumeContent = { seq: 0, writtenAt: null };
+
 export interface SimSnapshot {
   id: string;
   name: string;
@@ -69,6 +84,8 @@ export interface SimSnapshot {
   size: number;
   /** User data on the volume when it was taken; a restore returns to it. */
   dataGb: number;
+  /** Client writes it holds; a restore returns to them too. */
+  content: VolumeContent;
 }
 
 export interface SnapshotSchedule {
@@ -115,6 +132,7 @@ export interface SimVolume {
   snapshots: SimSnapshot[];
   restoreHistories: SimRestoreHistory[];
   data: DataState;
+  content: VolumeContent;
   /** The next native scheduled-snapshot run, when a schedule is set. */
   scheduleTask?: TaskHandle;
 }
@@ -165,12 +183,30 @@ export class SimWorld {
   readonly volumes: Record<Region, Map<string, SimVolume>> = { KR1: new Map(), KR2: new Map() };
   readonly mirrors = new Map<string, SimMirror>();
   private interfaceCount = 0;
+  /** The last client write number handed out (world-wide). */
+  private lastSeq = 0;
 
   constructor(
     readonly clock: SimClock,
     readonly account: SimAccount,
     readonly timing: SimTiming,
+    public switches: SimSwitches = defaultSwitches(),
   ) {}
+
+  /** A fresh client write number. */
+  nextSeq(): number {
+    return ++this.lastSeq;
+  }
+
+  /** Seeded data counts as written: later writes get higher numbers. */
+  noteSeq(seq: number): void {
+    this.lastSeq = Math.max(this.lastSeq, seq);
+  }
+
+  /** The region's NAS endpoint (and its replication) is out, by the `outage` switch. */
+  isRegionDown(region: Region): boolean {
+    return this.switches.outage[region] !== 'none';
+  }
 
   /** The volume, or a 404 naming it. */
   volume(region: Region, volumeId: string): SimVolume {
@@ -218,7 +254,12 @@ export class SimWorld {
 
   /** A volume is read-only while it receives replication (until a stop hands it over). */
   isReadOnly(volume: SimVolume): boolean {
-    return this.mirrorsOf(volume).some((m) => !m.receiverWritable && this.receiverOf(m) === volume);
+    return this.replicatingInto(volume) !== undefined;
+  }
+
+  /** The mirror that keeps `volume` read-only, if any. */
+  replicatingInto(volume: SimVolume): SimMirror | undefined {
+    return this.mirrorsOf(volume).find((m) => !m.receiverWritable && this.receiverOf(m) === volume);
   }
 }
 

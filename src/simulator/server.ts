@@ -7,11 +7,12 @@ import { registerAdminRoutes, ADMIN_PREFIX, type AdminActions } from './admin-ro
 import { SIM_REGIONS, type SimulatorCredentials } from './contract.ts';
 import { errorBody, header, keystoneErrorBody, NasError, standardMessage } from './envelope.ts';
 import type { FaultInjector } from './faults.ts';
-import type { HeldRequests } from './held-requests.ts';
+import { HoldRequest, type HeldRequests } from './held-requests.ts';
 import { registerIdentityRoutes, TOKENS_PATH } from './identity-routes.ts';
 import { mirrorRoutes } from './mirror-routes.ts';
 import { isRegion, type Region, type SimWorld } from './model.ts';
 import type { NasRoute } from './nas-route.ts';
+import { installRegionOutage } from './region-outage.ts';
 import type { RequestLog } from './request-log.ts';
 import { snapshotRoutes } from './snapshot-routes.ts';
 import type { TokenStore } from './tokens.ts';
@@ -102,6 +103,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (decision.status !== undefined) return sendError(request, reply, decision.status, standardMessage(decision.status));
     world.clock.catchUp();
   });
+  installRegionOutage(app, world, held);
+  // Clients take server time from `Date` (runbooks compare it with transfer end times): the simulated clock's.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('date', world.clock.now().toUTCString());
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const facts = factsOf(request);
@@ -117,6 +123,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.setErrorHandler((err, request, reply) => {
+    if (err instanceof HoldRequest) {
+      reply.hijack();
+      held.hang(request.raw.socket);
+      return reply;
+    }
     if (err instanceof NasError) return sendError(request, reply, err.status, err.message);
     if (err instanceof BodyError) return sendError(request, reply, 400, err.message);
     const statusCode = (err as { statusCode?: number }).statusCode;

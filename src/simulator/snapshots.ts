@@ -30,6 +30,7 @@ export function takeSnapshot(
     createdAt: at,
     size: changedBytes(previous?.dataGb ?? 0, dataGb),
     dataGb,
+    content: { ...volume.content },
   };
   volume.snapshots.push(snapshot);
   return snapshot;
@@ -76,6 +77,7 @@ export function restoreSnapshot(world: SimWorld, volume: SimVolume, snapshotId: 
   const now = world.clock.now();
   volume.snapshots = volume.snapshots.filter((s) => !newer.includes(s));
   setVolumeData(volume, snapshot.dataGb, now.getTime());
+  volume.content = { ...snapshot.content };
   volume.restoreHistories.push({
     requestedAt: now,
     requestedIp,

@@ -5,12 +5,14 @@
 //   credentials: { tenantId: team-a, username: ops@example.com, password: … }
 //   tokenTtlSeconds: 3600                       # default 3600
 //   timing: { replicationIntervalSeconds: 60 }  # any key of SimTiming (model.ts)
+//   switches: { stopWithPeerDown: works }       # see switches.ts and SimSwitches (contract.ts)
 //   regions:
 //     KR1:
 //       volumes:
 //         - name: files                          # the create-volume body's fields, plus:
 //           sizeGb: 500
 //           usedGb: 120                          # user data now; growthGbPerDay: 5
+//           seq: 40                              # the latest client write it holds (default 0)
 //           createdAt: "-30d"                    # ISO time or an age before start
 //           snapshots: [{ name: before-upgrade, type: NORMAL, createdAt: "-2d", preserved: false }]
 //           mirrors: [{ dstRegion: KR2, dstVolumeName: files-dr, status: ACTIVE, fault: { retrieveFailed: true } }]
@@ -22,8 +24,9 @@ import { readDataFile, SimulatorConfigError } from './data-file.ts';
 import { NasError } from './envelope.ts';
 import { demoState } from './demo-state.ts';
 import { applyMirrorFault, newMirror } from './mirrors.ts';
-import { DEFAULT_TIMING, SimWorld, type Region, type SimMirror, type SimSnapshot, type SimVolume } from './model.ts';
+import { DEFAULT_TIMING, EMPTY_CONTENT, SimWorld, type Region, type SimMirror, type SimSnapshot, type SimVolume } from './model.ts';
 import { resumeLoaded } from './replication.ts';
+import { applySwitches, defaultSwitches, SwitchesSchema } from './switches.ts';
 import { changedBytes } from './usage.ts';
 import { checkWith, CreateMountProtocolSchema, SnapshotPolicySchema, VolumeCreateSchema, VolumeNameSchema } from './validation.ts';
 import { createVolume } from './volumes.ts';
@@ -78,11 +81,13 @@ const StateVolume = VolumeCreateSchema.omit({ mountProtocol: true, snapshotPolic
   /** User data now (GB), and how fast it grows per simulated day. */
   usedGb: z.number().min(0).optional(),
   growthGbPerDay: z.number().min(0).optional(),
+  /** The latest client write the volume holds (a mirror destination's is replaced by the first transfer). */
+  seq: z.number().int().min(0).optional(),
   snapshots: z.array(StateSnapshot).optional(),
   mirrors: z.array(StateMirror).max(1, { message: 'a volume has at most one replication setting' }).optional(),
 });
 
-const TimingSchema = z.strictObject(
+export const TimingSchema = z.strictObject(
   Object.fromEntries(Object.keys(DEFAULT_TIMING).map((k) => [k, z.number().min(0).optional()])) as Record<
     keyof typeof DEFAULT_TIMING,
     z.ZodOptional<z.ZodNumber>
@@ -96,6 +101,7 @@ export const StateFileSchema = z.strictObject({
   projectId: z.string().trim().min(1).optional(),
   tokenTtlSeconds: z.number().int().min(1).optional(),
   timing: TimingSchema.optional(),
+  switches: SwitchesSchema.optional(),
   regions: z
     .strictObject(Object.fromEntries(SIM_REGIONS.map((r) => [r, z.strictObject({ volumes: z.array(StateVolume) }).optional()])))
     .optional(),
@@ -143,6 +149,7 @@ function build(file: StateFile, clock: SimClock): LoadedState {
       username: credentials.username,
     },
     { ...DEFAULT_TIMING, ...definedOnly(file.timing ?? {}) },
+    applySwitches(defaultSwitches(), file.switches ?? {}),
   );
   const start = clock.nowMs();
   const pendingMirrors: { path: string; source: SimVolume; spec: NonNullable<StateVolume['mirrors']>[number] }[] = [];
@@ -170,7 +177,7 @@ function asStateError<T>(path: string, run: () => T): T {
   }
 }
 
-function definedOnly<T extends object>(value: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+export function definedOnly<T extends object>(value: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
 
@@ -190,6 +197,16 @@ function seedVolume(world: SimWorld, region: Region, spec: StateVolume, path: st
     { initial: { status: 'ACTIVE', createdAt: new Date(createdAt), dataGb: usedGb, growthGbPerDay: growth, ...(spec.id ? { id: spec.id } : {}) } },
   );
   volume.snapshots = seedSnapshots(spec, path, start, usedGb, growth);
+  if (spec.seq) {
+    // Write numbers are world-wide: equal seq must mean equal data.
+    for (const other of Object.values(world.volumes).flatMap((m) => [...m.values()])) {
+      if (other !== volume && other.content.seq === spec.seq) {
+        throw new StateError(`${path}.seq: ${spec.seq} is already the seq of ${other.name} in ${other.region} (write numbers are unique)`);
+      }
+    }
+    volume.content = { seq: spec.seq, writtenAt: new Date(start) };
+    world.noteSeq(spec.seq);
+  }
   return volume;
 }
 
@@ -203,7 +220,7 @@ function seedSnapshots(spec: StateVolume, path: string, start: number, usedGb: n
     names.add(s.name);
     const dataGb = Math.max(0, usedGb - (growth * (start - at)) / DAY_MS);
     const preserved = s.type === 'MIRROR' || (s.preserved ?? false);
-    return { id: s.id ?? randomUUID(), name: s.name, type: s.type, preserved, createdAt: new Date(at), size: 0, dataGb };
+    return { id: s.id ?? randomUUID(), name: s.name, type: s.type, preserved, createdAt: new Date(at), size: 0, dataGb, content: { ...EMPTY_CONTENT } };
   });
   snapshots.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   snapshots.forEach((s, i) => {

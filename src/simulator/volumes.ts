@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, notFound } from './envelope.ts';
 import { requireNoMirror, requireStatus } from './guards.ts';
-import type { Region, SimInterface, SimSnapshotPolicy, SimVolume, SimWorld } from './model.ts';
+import { EMPTY_CONTENT, type Region, type SimInterface, type SimSnapshotPolicy, type SimVolume, type SimWorld } from './model.ts';
 import { armSnapshotSchedule } from './snapshots.ts';
 import type { VolumeCreate, VolumePatch } from './validation.ts';
 import { checkpointData, syncGrowth, volumeUsage } from './volume-data.ts';
@@ -69,6 +69,7 @@ export function createVolume(world: SimWorld, region: Region, input: VolumeCreat
       growthGbPerDay: initial?.growthGbPerDay ?? (input.sizeGb * DEFAULT_GROWTH_PERCENT_PER_DAY) / 100,
       growing: true,
     },
+    content: { ...EMPTY_CONTENT },
   };
   world.volumes[region].set(volume.id, volume);
   if (!initial) {

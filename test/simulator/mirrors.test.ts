@@ -168,9 +168,9 @@ describe('stop, start, invert, delete', () => {
     await sim.advance(MINUTE);
     const mirrorSnaps = (await snapshotsOf(api, dstId, 'kr2')).filter((s) => s.type === 'MIRROR');
     expect(mirrorSnaps[0]!.name).toMatch(/^app-data-dr\.mirror\./);
-    // Invert back: FORWARD again.
+    // Invert back: FORWARD again (from ACTIVE: the final sync, 10 s, then the flip, 10 s).
     await api.post(`${base}/invert-direction`);
-    await sim.advance(10_000);
+    await sim.advance(20_000);
     expect((await volumeIn(api, source.id, 'kr1')).mirrors[0]!.direction).toBe('FORWARD');
   });
 
