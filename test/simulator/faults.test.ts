@@ -5,16 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { startSimulator, SimulatorConfigError } from '../../src/simulator/index.ts';
-import type { RunningSimulator } from '../../src/simulator/contract.ts';
-import { connect, EMPTY_STATE, expectFailure, issueToken, simulator } from './helpers.ts';
-
-const admin = async (sim: RunningSimulator, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${sim.url}/_admin${path}`, {
-    method,
-    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
+import { admin, connect, EMPTY_STATE, expectFailure, issueToken, simulator } from './helpers.ts';
 
 describe('error faults', () => {
   it('answer with the status in the NAS envelope, `times` times, then expire', async () => {

@@ -1,7 +1,7 @@
 // Shared test plumbing: an in-process simulator on a manual clock, and a tiny HTTP client
 // that speaks to it through real sockets with global fetch.
 import { afterEach, expect } from 'vitest';
-import { HeaderOnlyResponse } from '../../src/nas/schemas.ts';
+import { HeaderOnlyResponse, MirrorStatResponse, SnapshotListResponse, VolumeResponse } from '../../src/nas/schemas.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import type { RunningSimulator, SimulatorStartOptions } from '../../src/simulator/contract.ts';
 
@@ -93,3 +93,44 @@ export function expectFailure(answer: Answer, status: number, ...mentions: strin
   expect(HeaderOnlyResponse.parse(answer.body).header).toMatchObject({ isSuccessful: false, resultCode: status });
   for (const text of mentions) expect(answer.body.header.resultMessage).toContain(text);
 }
+
+/** A plain-JSON call to the simulator's /_admin API. */
+export async function admin(sim: RunningSimulator, method: string, path: string, body?: unknown): Promise<Answer> {
+  const res = await fetch(`${sim.url}/_admin${path}`, {
+    method,
+    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Volume "app-data" in KR1 replicated to a new "app-data-dr" in KR2 (PENDING; ACTIVE after the setup delay). */
+export async function mirroredPair(sim: RunningSimulator, api: Nas) {
+  const source = await activeVolume(sim, api, 'app-data', 300);
+  const created = await api.post(`/v1/volumes/${source.id}/volume-mirrors`, {
+    volumeMirror: {
+      dstRegion: 'KR2',
+      dstTenantId: sim.credentials.tenantId,
+      dstVolume: { name: 'app-data-dr', sizeGb: 300, mountProtocol: { protocol: 'nfs' } },
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const mirror = created.body.volumeMirror;
+  return {
+    source,
+    mirror,
+    dstId: mirror.dstVolumeId as string,
+    base: `/v1/volumes/${source.id}/volume-mirrors/${mirror.id}`,
+    dstBase: `/v1/volumes/${mirror.dstVolumeId}/volume-mirrors/${mirror.id}`,
+  };
+}
+
+export async function stat(api: Nas, path: string, region = 'kr1') {
+  const answer = await api.get(`${path}/stat`, region);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return MirrorStatResponse.parse(answer.body).volumeMirrorStat;
+}
+
+export const volumeIn = async (api: Nas, id: string, region: string) => VolumeResponse.parse((await api.get(`/v1/volumes/${id}`, region)).body).volume;
+
+export const snapshotsOf = async (api: Nas, id: string, region: string) =>
+  SnapshotListResponse.parse((await api.get(`/v1/volumes/${id}/snapshots`, region)).body).snapshots;

@@ -1,34 +1,10 @@
 // Replication: setup, periodic MIRROR snapshots, stop (failover), start, invert, delete,
 // the two status vocabularies, and mirror faults.
 import { describe, expect, it } from 'vitest';
-import { MirrorStatResponse, SnapshotListResponse, VolumeListResponse, VolumeResponse } from '../../src/nas/schemas.ts';
-import type { RunningSimulator } from '../../src/simulator/contract.ts';
-import { activeVolume, connect, EMPTY_STATE, expectFailure, type Nas } from './helpers.ts';
+import { VolumeListResponse } from '../../src/nas/schemas.ts';
+import { activeVolume, connect, EMPTY_STATE, expectFailure, mirroredPair, snapshotsOf, stat, volumeIn } from './helpers.ts';
 
 const MINUTE = 60_000;
-
-async function mirroredPair(sim: RunningSimulator, api: Nas) {
-  const source = await activeVolume(sim, api, 'app-data', 300);
-  const created = await api.post(`/v1/volumes/${source.id}/volume-mirrors`, {
-    volumeMirror: {
-      dstRegion: 'KR2',
-      dstTenantId: sim.credentials.tenantId,
-      dstVolume: { name: 'app-data-dr', sizeGb: 300, mountProtocol: { protocol: 'nfs' } },
-    },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const mirror = created.body.volumeMirror;
-  return { source, mirror, dstId: mirror.dstVolumeId as string, base: `/v1/volumes/${source.id}/volume-mirrors/${mirror.id}` };
-}
-
-const stat = async (api: Nas, path: string, region = 'kr1') => {
-  const answer = await api.get(`${path}/stat`, region);
-  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-  return MirrorStatResponse.parse(answer.body).volumeMirrorStat;
-};
-const volumeIn = async (api: Nas, id: string, region: string) => VolumeResponse.parse((await api.get(`/v1/volumes/${id}`, region)).body).volume;
-const snapshotsOf = async (api: Nas, id: string, region: string) =>
-  SnapshotListResponse.parse((await api.get(`/v1/volumes/${id}/snapshots`, region)).body).snapshots;
 
 describe('mirror setup', () => {
   it('creates the destination in the other region; PENDING → INITIALIZED and /stat PENDING → ACTIVE', async () => {
