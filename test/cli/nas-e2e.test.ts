@@ -1,12 +1,12 @@
 // The done-criterion: the real executable lists the simulator's volumes.
 // The child process must run asynchronously: the simulator answers from this process.
+import { NASORCH } from '../support/cli.ts';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/contract.ts';
 import { startTestSimulator, VOL_APP, VOL_HOME, VOL_LOGS } from '../nas/support.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/nasorch.js', import.meta.url));
 let sim: RunningSimulator;
 
 beforeAll(async () => {
@@ -28,7 +28,7 @@ function run(args: string[], overrides: Record<string, string> = {}): Promise<{ 
     ...overrides,
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...NASORCH, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -7,13 +7,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NasConnection } from '../../src/nas/connection.ts';
 import { createTestStack, policyYaml, type TestStack } from '../support/stack.ts';
+import { NASORCH } from '../support/cli.ts';
 
 let stack: TestStack;
 let volumeId: string;
 const children: ChildProcess[] = [];
 
 function startDaemonProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['bin/nasorch.js', 'daemon', '--config', stack.configDir], {
+  const child = spawn(process.execPath, [...NASORCH, 'daemon', '--config', stack.configDir], {
     env: { ...process.env, ...stack.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,7 +94,7 @@ describe('a daemon process and its signals', () => {
     for (const c of children) c.kill('SIGKILL'); // the daemons of the test above
     await prisma.alert.deleteMany({});
     const port = 40_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, ['bin/nasorch.js', 'daemon', '--config', stack.configDir], {
+    const child = spawn(process.execPath, [...NASORCH, 'daemon', '--config', stack.configDir], {
       env: { ...process.env, ...stack.env, HTTP_PORT: String(port), LOG_LEVEL: 'warn'},
       stdio: ['ignore', 'ignore', 'ignore'],
     });
