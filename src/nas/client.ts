@@ -55,6 +55,23 @@ export interface CallOptions {
    * will detect a duplicate (e.g. looks the snapshot up by name before retrying).
    */
   idempotent?: boolean;
+  /**
+   * Called with every HTTP answer of this call (retries included): status, the API's resultCode
+   * and the `Date` header (server time, failover-research.md A9). Never headers with tokens.
+   */
+  onResponse?: (response: NasResponseInfo) => void;
+}
+
+/** What `CallOptions.onResponse` receives: safe to record (no token, no body). */
+export interface NasResponseInfo {
+  operation: string;
+  method: string;
+  region: string;
+  path: string;
+  status: number;
+  resultCode: number | null;
+  /** The HTTP `Date` header, null when absent or unreadable. */
+  date: Date | null;
 }
 
 type Authorization = Awaited<ReturnType<IdentityClient['getAuthorization']>>;
@@ -269,6 +286,7 @@ export class NasClient {
               fetch: this.#fetch,
             });
             this.#logRequest(request, attempt, raw.status, started);
+            call.options?.onResponse?.(responseInfo(request, raw));
             return raw;
           } catch (err) {
             if (!(err instanceof NoResponse)) throw err;
@@ -311,6 +329,21 @@ export class NasClient {
       'nas request',
     );
   }
+}
+
+function responseInfo(request: RequestIdentity, raw: RawResponse): NasResponseInfo {
+  const header = raw.headers.get('date');
+  const date = header ? new Date(header) : null;
+  const code = (raw.json as { header?: { resultCode?: unknown } } | undefined)?.header?.resultCode;
+  return {
+    operation: request.operation,
+    method: request.method,
+    region: request.region ?? '',
+    path: request.path,
+    status: raw.status,
+    resultCode: typeof code === 'number' ? code : null,
+    date: date && !Number.isNaN(date.getTime()) ? date : null,
+  };
 }
 
 function isRaw(value: RawResponse | AttemptOutcome<never>): value is RawResponse {

@@ -64,7 +64,7 @@ export async function loadPolicyFiles(paths: readonly string[], options: LoadOpt
   return { policies: sorted.length > 0 ? [] : located.map((l) => l.policy), errors: sorted, files };
 }
 
-async function policyFilesAt(path: string): Promise<{ files: string[] } | { error: PolicyError }> {
+export async function policyFilesAt(path: string): Promise<{ files: string[] } | { error: PolicyError }> {
   const kind = await pathKind(path);
   if (kind === 'missing') return { error: new PolicyError({ file: path, path: '', message: 'no such file or directory' }) };
   if (kind === 'file') return { files: [path] };
