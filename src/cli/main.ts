@@ -5,7 +5,9 @@ import { registerDaemonCommand } from './daemon-command.ts';
 import { registerDbCommands } from './db-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { describeError } from './errors.ts';
+import { registerFailoverCommands } from './failover-command.ts';
 import { registerNasCommands } from './nas-commands.ts';
+import { registerPairsCommand } from './pairs-command.ts';
 import { registerPlanCommand } from './plan-command.ts';
 import { registerRecordsCommands } from './records-commands.ts';
 import { registerRunCommand } from './run-command.ts';
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerNasCommands(program);
   registerSimulatorCommand(program);
+  registerPairsCommand(program);
+  registerFailoverCommands(program);
   return program;
 }
 

@@ -5,6 +5,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { Queue, type Worker } from 'bullmq';
 import cron, { type ScheduledTask } from 'node-cron';
 import { alertKeys } from '../alerts/alert-book.ts';
+import { FailoverDaemonPart } from '../failover/daemon-part.ts';
+import { FAILOVER_STEP_JOB } from '../failover/executor.ts';
 import type { Logger } from '../log/logger.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
@@ -44,6 +46,8 @@ export interface DaemonOptions {
   jobAttempts?: number;
   jobBackoffMs?: number;
   nas?: NasConnectionOptions;
+  /** Failover tick period (ms); default 10 s. */
+  failoverTickMs?: number;
 }
 
 export class Daemon {
@@ -54,6 +58,7 @@ export class Daemon {
   private http?: Awaited<ReturnType<typeof startHealthServer>>;
   private watcher?: FSWatcher;
   private tick?: ScheduledTask;
+  private failover?: FailoverDaemonPart;
   private config?: LoadedConfig;
   private policies = new Map<string, Policy>();
   private reloading: Promise<unknown> = Promise.resolve();
@@ -106,7 +111,9 @@ export class Daemon {
     const connection = { url: o.service.redisUrl, maxRetriesPerRequest: null };
     this.queue = new Queue<JobData>(QUEUE_NAME, { connection, prefix: this.prefix });
     const runner = runnerFor(services, (name) => this.policies.get(name), o.log);
+    this.failover = new FailoverDaemonPart({ configDir: o.configDir, defaultRegion: o.identity.region, prisma: services.prisma, redis: services.redis, nas, queue: this.queue, prefix: this.prefix, log: o.log, ...(o.failoverTickMs ? { tickMs: o.failoverTickMs } : {}) });
     this.worker = createJobWorker({
+      namedHandlers: { [FAILOVER_STEP_JOB]: this.failover.handle },
       queueName: QUEUE_NAME,
       prefix: this.prefix,
       connection,
@@ -135,6 +142,7 @@ export class Daemon {
     await services.alerts.resolve(alertKeys.configInvalid());
     await this.reconcile('start');
     void this.worker.run().catch((err: unknown) => this.log.error({ err }, 'worker stopped'));
+    await this.failover.start();
 
     if (o.httpPort !== null) {
       this.http = await startHealthServer({
@@ -224,6 +232,7 @@ export class Daemon {
     this.log.info({ timeoutMs }, 'daemon stopping');
     this.tick?.stop();
     this.watcher?.close();
+    await this.failover?.stop();
     if (this.worker) {
       const graceful = this.worker.close();
       const finished = await settleWithin(graceful, timeoutMs);

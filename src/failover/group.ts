@@ -80,7 +80,10 @@ const SpecSchema = z.strictObject(
         { error: expected('a mapping with reads, interval and timeout') },
       )
       .default({ reads: 3, interval: '10s', timeout: '30m' }),
-    hooks: z.partialRecord(z.enum(HOOK_NAMES, { error: expected(`one of ${HOOK_NAMES.join(', ')}`) }), HookSchema).optional(),
+    hooks: z
+      .strictObject(Object.fromEntries(HOOK_NAMES.map((name) => [name, HookSchema.optional()])) as Record<HookName, z.ZodOptional<typeof HookSchema>>, { error: expected('a mapping of hooks') })
+      .optional()
+      .meta({ description: `Hooks run at named steps: ${HOOK_NAMES.join(', ')}.` }),
     approval: z.enum(['required', 'none'], { error: expected('required or none') }).default('required')
       .meta({ description: 'Runs from webhooks wait for approval (default: required).' }),
     fence: z

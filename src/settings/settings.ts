@@ -98,6 +98,8 @@ export interface DaemonTuning {
   jobAttempts: number;
   jobBackoffMs: number;
   reconcileCron: string;
+  /** How often a daemon checks failover runs, probes regions and fences returned sources. */
+  failoverTickMs: number;
 }
 
 export function daemonTuning(env: Env = process.env): DaemonTuning {
@@ -111,5 +113,6 @@ export function daemonTuning(env: Env = process.env): DaemonTuning {
     jobAttempts: positiveNumber(env, 'NASORCH_JOB_ATTEMPTS', 5),
     jobBackoffMs: positiveNumber(env, 'NASORCH_JOB_BACKOFF_MS', 10_000),
     reconcileCron: env.NASORCH_RECONCILE_CRON?.trim() || '* * * * *',
+    failoverTickMs: positiveNumber(env, 'NASORCH_FAILOVER_TICK_MS', 10_000),
   };
 }
