@@ -243,7 +243,8 @@ async function completeRun(prisma: PrismaClient, runId: string): Promise<void> {
       });
     }
   }
-  if (run.kind === 'planned' || run.kind === 'switchover' || run.kind === 'failback') rpo = run.kind === 'planned' ? 0 : rpo;
+  if (run.kind === 'planned') rpo = 0; // verified: the final sync covered the stop request
+  if (run.kind === 'emergency') rpo = plan.dataLossWindowSeconds ?? rpo; // from the stat samples stored before the outage
   await finishRun(prisma, runId, 'succeeded', null, { rpoSeconds: rpo, rtoSeconds: rto });
   await prisma.failoverEvent.create({ data: { runId, type: 'run-succeeded', data: json({ rpoSeconds: rpo, rtoSeconds: rto }) } });
 }

@@ -79,7 +79,7 @@ export async function planGroup(input: PlanGroupInput): Promise<{ plan: Plan; ob
 }
 
 /** Pairs seen for the first time are remembered, so an emergency can find them when their region is down. */
-async function rememberPairs(prisma: PrismaClient, group: FailoverGroup, observation: GroupObservation, context: ObserveOptions): Promise<void> {
+export async function rememberPairs(prisma: PrismaClient, group: FailoverGroup, observation: GroupObservation, context: ObserveOptions): Promise<void> {
   for (const pair of observation.pairs) {
     if (context.records?.has(pair.key) || !pair.views[0]) continue;
     const writer = pair.views[0].direction === 'REVERSE' ? pair.replica : pair.original;

@@ -7,7 +7,7 @@ import type { Logger } from '../log/logger.ts';
 import { ACTIVE_RUN_STATES, apiEvent, executeStep, finishRun, type StepScheduler } from './executor.ts';
 import type { FailoverGroup } from './group.ts';
 import { RecordedNas, type NasClients } from './nas-calls.ts';
-import { loadPairContext, planGroup } from './planning.ts';
+import { loadPairContext, planGroup, rememberPairs } from './planning.ts';
 import { observeGroup } from './observe.ts';
 import { isFailoverKind, type FailoverKind, type Plan } from './plan.ts';
 import { LocalStepScheduler, liveDaemons } from './queue.ts';
@@ -126,6 +126,7 @@ export class FailoverService {
       const nas = this.recorded();
       const context = await loadPairContext(this.deps.prisma, group);
       const observation = await observeGroup(nas, group, context);
+      await rememberPairs(this.deps.prisma, group, observation, context);
       for (const pair of observation.pairs) {
         const record = context.records?.get(pair.key);
         const view = pair.views[0];
