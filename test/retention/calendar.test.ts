@@ -178,3 +178,23 @@ describe('minusCalendarDuration', () => {
     expect(minusCalendarDuration(ms('2025-04-01T00:00:00Z'), dur({ hours: 3_000_000_000 }), 'UTC')).toBe(-Infinity);
   });
 });
+
+describe('parseTimestamp: the fast reading of the API shape agrees with the general one', () => {
+  it.each([
+    ['2025-04-01T09:34:27+00:00', Date.UTC(2025, 3, 1, 9, 34, 27)],
+    ['2025-04-01T09:34:27Z', Date.UTC(2025, 3, 1, 9, 34, 27)],
+    ['2025-04-01T09:34:27.5Z', Date.UTC(2025, 3, 1, 9, 34, 27, 500)],
+    ['2025-04-01T09:34:27.123456789+09:00', Date.UTC(2025, 3, 1, 0, 34, 27, 123)],
+    ['2025-04-01T09:34:27-05:30', Date.UTC(2025, 3, 1, 15, 4, 27)],
+    ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
+    ['2025-04-01t09:34:27z', Date.UTC(2025, 3, 1, 9, 34, 27)],
+    ['2025-04-01T09:34:27+0900', Date.UTC(2025, 3, 1, 0, 34, 27)],
+    ['2025-02-29T00:00:00Z', undefined],
+    ['2025-04-01T24:00:00Z', undefined],
+    ['2025-04-01T09:34:27', undefined],
+    ['2025-04-01T09:34:27+00:00 ', Date.UTC(2025, 3, 1, 9, 34, 27)],
+    ['2025-04-01T09:34:27.Z', undefined],
+    ['2025-04-01T09:34:27+00:0', undefined],
+    ['2025-04-01T09:34:27+24:00', undefined],
+  ])('%s', (text, expected) => expect(parseTimestamp(text)).toBe(expected));
+});
