@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  wallClock,
   isoWeek,
   isValidTimeZone,
   localDateTime,
@@ -197,4 +198,19 @@ describe('parseTimestamp: the fast reading of the API shape agrees with the gene
     ['2025-04-01T09:34:27+00:0', undefined],
     ['2025-04-01T09:34:27+24:00', undefined],
   ])('%s', (text, expected) => expect(parseTimestamp(text)).toBe(expected));
+});
+
+describe('wallClock agrees with Intl around offset changes', () => {
+  it.each(['America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kolkata', 'Europe/London', 'Asia/Seoul', 'UTC'])('%s', (zone) => {
+    const read = wallClock(zone);
+    const from = Date.UTC(2024, 0, 1);
+    // Every 7 minutes for two years: crosses each DST change at several offsets within the hour.
+    for (let t = from; t < from + 2 * 366 * 86_400_000; t += 7 * 60_000 + 13_000) {
+      const fast = read(t);
+      const exact = localDateTime(t, zone);
+      if (fast.hour !== exact.hour || fast.day !== exact.day || fast.minute !== exact.minute) {
+        expect({ t: new Date(t).toISOString(), fast }).toEqual({ t: new Date(t).toISOString(), fast: exact });
+      }
+    }
+  });
 });
