@@ -5,6 +5,7 @@ import type { PrismaClient } from '../src/db/prisma.ts';
 import type { Logger } from '../src/log/logger.ts';
 import type { NasClient } from '../src/nas/client.ts';
 import type { Policy } from '../src/policy/policy.ts';
+import type { WriterOverride } from '../src/replication/writer-override.ts';
 
 export interface JobContext {
   policy: Policy;
@@ -12,7 +13,12 @@ export interface JobContext {
   /** The scheduled slot (manual runs: when they were asked for). */
   slot: Date;
   now: () => Date;
+  /** The client for `volume.region` (the acting volume's region). */
   nas: NasClient;
+  /** The client for any region (NasConnection.client): mirror calls go to the pair's writer or peer region. */
+  nasFor(region: string): NasClient;
+  /** The writer recorded outside the API (a failover run), per pair; default: none. */
+  writerOverride: WriterOverride;
   prisma: PrismaClient;
   alerts: AlertBook;
   runId: string;

@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.ts';
 import type { NasClient } from '../nas/client.ts';
 import { isNasApiError } from '../nas/errors.ts';
 import type { Policy } from '../policy/policy.ts';
+import { noWriterOverride, type WriterOverride } from '../replication/writer-override.ts';
 import { MUTATING_KINDS, type JobData, type RunTrigger } from '../schedule/job-kinds.ts';
 
 export interface JobRunnerDeps {
@@ -24,6 +25,8 @@ export interface JobRunnerDeps {
   log: Logger;
   now?: () => Date;
   worker?: string;
+  /** The writer a failover run recorded for a pair (src/replication/writer-override.ts); default none. */
+  writerOverride?: WriterOverride;
 }
 
 export interface RunRequest {
@@ -99,6 +102,8 @@ export class JobRunner {
         slot: req.slot,
         now: this.now,
         nas: this.deps.nasFor(data.region),
+        nasFor: (region) => this.deps.nasFor(region),
+        writerOverride: this.deps.writerOverride ?? noWriterOverride,
         prisma: this.deps.prisma,
         alerts: this.deps.alerts,
         runId: run.id,
@@ -141,10 +146,11 @@ export function runnerFor(
   services: { prisma: PrismaClient; recorder: RunRecorder; alerts: AlertBook; locks: VolumeLock; nas?: { client(region: string): NasClient } },
   policy: (name: string) => Policy | undefined,
   log: Logger,
+  options: { writerOverride?: WriterOverride } = {},
 ): JobRunner {
   const nas = services.nas;
   if (!nas) throw new Error('job runner needs the NAS connection (identity settings)');
-  return new JobRunner({ ...services, nasFor: (region) => nas.client(region), policy, log });
+  return new JobRunner({ ...services, nasFor: (region) => nas.client(region), policy, log, ...options });
 }
 
 /** BigInts and Dates as JSON-safe values for the run's `details` column. */
