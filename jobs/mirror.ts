@@ -137,18 +137,21 @@ export async function setReplication(ctx: JobContext, action: WindowAction): Pro
   return { status: 'succeeded', details: base };
 }
 
-/** After an unanswered call: does /stat show it took effect? A stop's final sync is waited for (bounded). */
+/**
+ * After an unanswered call: does /stat show it took effect? Re-read a bounded number of times —
+ * the request may still be on its way (the server applies it after the client gave up), and a
+ * stop's final sync takes a while.
+ */
 async function observeOutcome(ctx: JobContext, action: WindowAction, target: MirrorCallTarget): Promise<{ confirmed: boolean; status: string }> {
+  let status = 'unread';
   for (let check = 0; ; check++) {
-    let status: string;
     try {
       status = (await statAt(ctx, target)).status;
-    } catch {
-      return { confirmed: false, status: 'unreadable' };
+      if (observedOutcome(action, status) === 'confirmed') return { confirmed: true, status };
+    } catch (err) {
+      status = `unreadable (${err instanceof Error ? err.message : String(err)})`;
     }
-    const outcome = observedOutcome(action, status);
-    if (outcome === 'confirmed') return { confirmed: true, status };
-    if (outcome === 'not-confirmed' || check >= ctx.replication.settleChecks) return { confirmed: false, status };
+    if (check >= ctx.replication.settleChecks) return { confirmed: false, status };
     await ctx.sleep(ctx.replication.settleIntervalMs);
   }
 }
