@@ -5,9 +5,9 @@
 import { alertKeys } from '../src/alerts/alert-book.ts';
 import { isNasApiError } from '../src/nas/errors.ts';
 import type { MirrorStat } from '../src/nas/schemas.ts';
-import type { PairContext } from '../src/replication/acting-volume.ts';
+import { pairCallTargets, type PairContext } from '../src/replication/acting-volume.ts';
 import { mayHaveApplied, observedOutcome, refusedAsUnknownVolume, windowStep, type WindowAction } from '../src/replication/mirror-decisions.ts';
-import { mirrorCallTargets, type MirrorCallTarget } from '../src/replication/pair.ts';
+import type { MirrorCallTarget } from '../src/replication/pair.ts';
 import { PermanentJobError, type JobContext, type JobOutcome } from './context.ts';
 
 /** The target a call used, for run details and logs. */
@@ -27,10 +27,10 @@ export function pairOf(ctx: JobContext): PairContext {
   return ctx.pair;
 }
 
-/** `/stat` through the writer's target, or the peer's when the writer's answers 404/400. */
+/** `/stat` through the writer's target, or the peer's when the writer's answers 404/400 (A1). */
 export async function readStat(ctx: JobContext): Promise<StatReading> {
   const pair = pairOf(ctx);
-  const targets = mirrorCallTargets(pair.pair);
+  const targets = pairCallTargets(pair);
   const [first, second] = targets;
   if (!first || !second) {
     throw new Error(`mirror ${pair.mirrorId} of volume ${ctx.selected.name} (${ctx.selected.id}) has an unknown direction; no mirror call is made on a guess`);

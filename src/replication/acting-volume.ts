@@ -2,7 +2,7 @@
 // volume what it means is "the data of this pair", and that lives on the writer: after an
 // invert (REVERSE) or a failover nasorch recorded, the other volume of the pair. Pure: the
 // caller reads the volume, the mirror and the failover record, this module decides.
-import { describePair, pairKey, type MirrorView, type PairDescription, type PairSide } from './pair.ts';
+import { describePair, mirrorCallTargets, pairKey, type MirrorCallTarget, type MirrorView, type PairDescription, type PairSide } from './pair.ts';
 import type { RecordedWriter } from './writer-override.ts';
 
 export type MirrorChoice = 'auto' | { id: string };
@@ -91,4 +91,19 @@ export function decideActingVolume(input: ActingInput): ActingDecision {
     };
   }
   return { kind: 'act', acting, redirectedFrom: selected, pair: context };
+}
+
+/**
+ * Where the pair's mirror calls go, in order: the writer (the recorded one after a failover)
+ * on its region, then the peer on its own. Empty when no writer is known: no call on a guess.
+ */
+export function pairCallTargets(context: Pick<PairContext, 'pair' | 'writer'>): MirrorCallTarget[] {
+  const { pair, writer } = context;
+  if (!writer) return [];
+  if (writer.id === pair.writer?.id) return mirrorCallTargets(pair);
+  const peer = writer.id === pair.original.id ? pair.replica : pair.original;
+  return [
+    { volumeId: writer.id, region: writer.region, mirrorId: pair.mirrorId },
+    { volumeId: peer.id, region: peer.region, mirrorId: pair.mirrorId },
+  ];
 }

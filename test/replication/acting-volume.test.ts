@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentWriter, decideActingVolume, pickMirror, type VolumeRef } from '../../src/replication/acting-volume.ts';
+import { currentWriter, decideActingVolume, pairCallTargets, pickMirror, type VolumeRef } from '../../src/replication/acting-volume.ts';
 import { describePair, type MirrorView } from '../../src/replication/pair.ts';
 
 const mirror = (over: Partial<MirrorView> = {}): MirrorView => ({
@@ -105,5 +105,22 @@ describe('decideActingVolume', () => {
     expect(decision.pair).toMatchObject({ key: 'vol-o>vol-r', failedOver: true, writerBy: 'record', recordedReason: 'failover run r1' });
     const agreeing = decideActingVolume({ selected: replica, mirror: mirror({ direction: 'REVERSE' }), recorded: { volumeId: 'vol-r' }, policySelects: none });
     expect(agreeing.pair?.failedOver).toBe(false);
+  });
+});
+
+describe('pairCallTargets', () => {
+  const targets = (direction: string, recorded?: string) => {
+    const decision = decideActingVolume({ selected: original, mirror: mirror({ direction }), ...(recorded ? { recorded: { volumeId: recorded } } : {}), policySelects: none });
+    return pairCallTargets(decision.pair!).map((t) => `${t.volumeId}@${t.region}`);
+  };
+  it.each([
+    ['FORWARD', undefined, ['vol-o@KR1', 'vol-r@KR2']],
+    ['REVERSE', undefined, ['vol-r@KR2', 'vol-o@KR1']],
+    ['FORWARD, failed over to the replica: the recorded writer first', 'vol-r', ['vol-r@KR2', 'vol-o@KR1']],
+    ['unknown direction: no call', undefined, []],
+    ['unknown direction with a record: the recorded writer first', 'vol-r', ['vol-r@KR2', 'vol-o@KR1']],
+  ] as const)('%s', (label, recorded, expected) => {
+    const direction = label.startsWith('unknown') ? 'SIDEWAYS' : label.split(',')[0]!;
+    expect(targets(direction, recorded)).toEqual(expected);
   });
 });
