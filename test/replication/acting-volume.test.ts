@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { currentWriter, decideActingVolume, pairCallTargets, pickMirror, type VolumeRef } from '../../src/replication/acting-volume.ts';
-import { describePair, type MirrorView } from '../../src/replication/pair.ts';
+import { describePair } from '../../src/replication/pair.ts';
+import { mirror } from './fixtures.ts';
 
-const mirror = (over: Partial<MirrorView> = {}): MirrorView => ({
-  id: 'm-1',
-  role: 'SOURCE',
-  status: 'INITIALIZED',
-  direction: 'FORWARD',
-  directionChangedAt: null,
-  srcVolumeId: 'vol-o',
-  srcVolumeName: 'prod-web',
-  srcRegion: 'KR1',
-  dstVolumeId: 'vol-r',
-  dstVolumeName: 'prod-web-dr',
-  dstRegion: 'KR2',
-  ...over,
-});
 const original: VolumeRef = { id: 'vol-o', name: 'prod-web', region: 'KR1' };
 const replica: VolumeRef = { id: 'vol-r', name: 'prod-web-dr', region: 'KR2' };
 const none = () => false;
