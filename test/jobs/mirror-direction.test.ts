@@ -282,7 +282,8 @@ describe('a stop whose answer is lost is confirmed by observation', () => {
       }
     };
     const result = await run(w, windowPolicy(), 'mirror-stop', original(w), {
-      connection: { client: { timeoutMs: 300, retry } },
+      // No jitter: the back-off is its full ~1.5 s, so a retry lands after the held stop did.
+      connection: { client: { timeoutMs: 300, retry, random: () => 0.999 } },
       sleep: async (ms) => {
         await applied();
         await w.stack.sim.advance(ms * 5); // the final sync takes 10 s; a few re-reads see HALT
