@@ -22,6 +22,10 @@ export const alertKeys = {
   rpo: (volumeId: string) => `rpo:${volumeId}`,
   mirrorHalt: (volumeId: string) => `mirror-halt:${volumeId}`,
   mirrorRetrieveFailed: (volumeId: string) => `mirror-retrieve-failed:${volumeId}`,
+  mirrorTransferFailed: (volumeId: string) => `mirror-transfer-failed:${volumeId}`,
+  mirrorStuck: (volumeId: string) => `mirror-stuck:${volumeId}`,
+  /** A window start/stop found the mirror UPDATING/PENDING/RETRIEVE FAILED and did not call. */
+  mirrorUnsettled: (volumeId: string) => `mirror-unsettled:${volumeId}`,
   configInvalid: () => 'config-invalid',
   regionUnreachable: (region: string) => `region-unreachable:${region}`,
 };

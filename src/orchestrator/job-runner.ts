@@ -2,6 +2,8 @@
 // from jobs/, and decides what a failure means (retry later, or fail now and alert).
 // The BullMQ worker and `nasorch run` both go through here, so a manual run is the same code.
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import { resolveActingVolume } from '../../jobs/acting-volume.ts';
 import { JOB_HANDLERS, PermanentJobError, type JobOutcome } from '../../jobs/index.ts';
 import { alertKeys, type AlertBook } from '../alerts/alert-book.ts';
 import type { HeldLock, VolumeLock } from '../coordination/volume-lock.ts';
@@ -11,6 +13,9 @@ import type { Logger } from '../log/logger.ts';
 import type { NasClient } from '../nas/client.ts';
 import { isNasApiError } from '../nas/errors.ts';
 import type { Policy } from '../policy/policy.ts';
+import type { ActingDecision } from '../replication/acting-volume.ts';
+import { replicationSettings, type ReplicationSettings } from '../settings/settings.ts';
+import { noWriterOverride, type WriterOverride } from '../replication/writer-override.ts';
 import { MUTATING_KINDS, type JobData, type RunTrigger } from '../schedule/job-kinds.ts';
 
 export interface JobRunnerDeps {
@@ -24,6 +29,12 @@ export interface JobRunnerDeps {
   log: Logger;
   now?: () => Date;
   worker?: string;
+  /** The writer a failover run recorded for a pair (src/replication/writer-override.ts); default none. */
+  writerOverride?: WriterOverride;
+  /** Default: from the environment (NASORCH_MIRROR_*). */
+  replication?: ReplicationSettings;
+  /** How handlers wait between re-reads; default a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunRequest {
@@ -52,10 +63,12 @@ export function isRetryable(err: unknown): boolean {
 export class JobRunner {
   private readonly now: () => Date;
   private readonly worker: string;
+  private readonly replication: ReplicationSettings;
 
   constructor(private readonly deps: JobRunnerDeps) {
     this.now = deps.now ?? (() => new Date());
     this.worker = deps.worker ?? `${hostname()}:${process.pid}`;
+    this.replication = deps.replication ?? replicationSettings();
   }
 
   async run(req: RunRequest): Promise<RunResult> {
@@ -63,12 +76,26 @@ export class JobRunner {
     const log = this.deps.log.child({ policy: data.policy, volumeId: data.volumeId, job: data.kind, runKey: req.runKey });
     const policy = this.deps.policy(data.policy);
 
+    // Which volume the job acts on (the pair's writer) is known before the lock: the lock is its.
+    const selected = { id: data.volumeId, name: data.volumeName, region: data.region };
+    const writerOverride = this.deps.writerOverride ?? noWriterOverride;
+    let acting: ActingDecision | undefined;
+    let resolveError: Error | undefined;
+    if (policy) {
+      try {
+        acting = await resolveActingVolume({ kind: data.kind, policy, selected, nasFor: this.deps.nasFor, writerOverride });
+      } catch (err) {
+        resolveError = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    const volume = acting?.kind === 'act' ? acting.acting : selected;
+
     let lock: HeldLock | null = null;
-    if (MUTATING_KINDS.has(data.kind)) {
+    if (MUTATING_KINDS.has(data.kind) && acting?.kind !== 'skip' && !resolveError) {
       lock =
         req.lockMode === 'try'
-          ? await this.deps.locks.tryAcquire(data.region, data.volumeId)
-          : await this.deps.locks.acquire(data.region, data.volumeId);
+          ? await this.deps.locks.tryAcquire(volume.region, volume.id)
+          : await this.deps.locks.acquire(volume.region, volume.id);
       if (!lock) return { kind: 'busy' };
     }
 
@@ -92,18 +119,34 @@ export class JobRunner {
         await this.deps.recorder.finish(run.id, { status: outcome.status, details: toJson(outcome.details) });
         return { kind: 'done', runId: run.id, outcome };
       }
+      if (resolveError || !acting) throw resolveError ?? new Error('acting volume not resolved');
+      if (acting.kind === 'skip') {
+        const outcome: JobOutcome = { status: 'skipped', details: { reason: acting.reason, actingOn: null, pair: acting.pair.key } };
+        log.info({ reason: acting.reason }, 'job skipped');
+        await this.deps.recorder.finish(run.id, { status: outcome.status, details: toJson(outcome.details) });
+        return { kind: 'done', runId: run.id, outcome };
+      }
+      const redirect = { actingOn: volume, redirectedFrom: acting.redirectedFrom, ...(acting.note ? { actingNote: acting.note } : {}) };
+      if (acting.redirectedFrom) log.info(redirect, `acting on the pair's writer ${volume.name} (${volume.id}, ${volume.region})`);
       log.debug({ attempt: run.attempts }, 'job started');
-      const outcome = await JOB_HANDLERS[data.kind]({
+      const handled = await JOB_HANDLERS[data.kind]({
         policy,
-        volume: { id: data.volumeId, name: data.volumeName, region: data.region },
+        volume,
+        selected,
+        pair: acting.pair,
         slot: req.slot,
         now: this.now,
-        nas: this.deps.nasFor(data.region),
+        nas: this.deps.nasFor(volume.region),
+        nasFor: (region) => this.deps.nasFor(region),
+        writerOverride,
         prisma: this.deps.prisma,
         alerts: this.deps.alerts,
         runId: run.id,
-        log,
+        log: acting.redirectedFrom ? log.child({ actingOn: volume.id }) : log,
+        replication: this.replication,
+        sleep: this.deps.sleep ?? ((ms) => delay(ms)),
       });
+      const outcome: JobOutcome = { ...handled, details: { ...handled.details, ...redirect } };
       await this.deps.recorder.finish(run.id, { status: outcome.status, details: toJson(outcome.details) });
       await this.deps.alerts.resolve(alertKeys.jobFailed(data.kind, data.policy, data.volumeId));
       log.info({ status: outcome.status }, 'job finished');
@@ -141,10 +184,11 @@ export function runnerFor(
   services: { prisma: PrismaClient; recorder: RunRecorder; alerts: AlertBook; locks: VolumeLock; nas?: { client(region: string): NasClient } },
   policy: (name: string) => Policy | undefined,
   log: Logger,
+  options: { writerOverride?: WriterOverride } = {},
 ): JobRunner {
   const nas = services.nas;
   if (!nas) throw new Error('job runner needs the NAS connection (identity settings)');
-  return new JobRunner({ ...services, nasFor: (region) => nas.client(region), policy, log });
+  return new JobRunner({ ...services, nasFor: (region) => nas.client(region), policy, log, ...options });
 }
 
 /** BigInts and Dates as JSON-safe values for the run's `details` column. */

@@ -246,8 +246,8 @@ const ReplicationSchema = z
         .default(POLICY_DEFAULTS.mirror)
         .meta({
           description:
-            'Which replication (volume mirror) to watch: "auto" = for each volume, the mirror in which it is the SOURCE; ' +
-            'or one mirror id. Default: "auto".',
+            'Which replication (volume mirror) to watch: "auto" = for each volume, its only mirror, whatever its role ' +
+            '(several mirrors: an error, choose by id); or one mirror id. Jobs act on the pair\'s current writer. Default: "auto".',
         }),
       window: ReplicationWindowSchema.optional(),
       rpo: fixedDuration(

@@ -36,7 +36,7 @@ export interface SnapshotRules {
   maxDeletionsPerRun: number;
 }
 
-/** `auto` = for each volume, the mirror in which it is the SOURCE. */
+/** `auto` = for each volume, its only mirror (any role); jobs act on the pair's writer (jobs/acting-volume.ts). */
 export type MirrorChoice = 'auto' | { id: string };
 
 export interface ReplicationRules {

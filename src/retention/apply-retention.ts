@@ -23,7 +23,7 @@
 // New York) is one hourly period, as in restic, which reads the hour from each time's own offset.
 
 import { formatDuration, type CalendarDuration } from '../policy/duration.ts';
-import { isoWeek, isValidTimeZone, localDateTime, minusCalendarDuration, type LocalDateTime } from './calendar.ts';
+import { isoWeek, isValidTimeZone, minusCalendarDuration, wallClock, type LocalDateTime } from './calendar.ts';
 import { parseTimestamp } from './timestamp.ts';
 import {
   RETENTION_RULE_NAMES,
@@ -118,18 +118,23 @@ export function applyRetention<S extends RetentionSnapshot>(
     previousPeriod: undefined as string | undefined,
   }));
 
+  const wallTimeOf = wallClock(policy.timeZone);
+  // Once every period rule has kept its count, no wall time is needed any more.
+  let periodsOpen = periodRules.length;
+
   candidates.forEach(({ snapshot, instant }, position) => {
     const reasons: string[] = [];
     if (within && withinCutoff !== undefined && instant > withinCutoff) reasons.push(withinReason(within));
     if (position < lastCount) reasons.push(KEEP_REASON.last);
-    if (periodRules.length > 0) {
-      const wallTime = localDateTime(instant, policy.timeZone);
+    if (periodsOpen > 0) {
+      const wallTime = wallTimeOf(instant);
       for (const rule of periodRules) {
         if (rule.remaining === 0) continue;
         const period = rule.period(wallTime);
         if (period !== rule.previousPeriod) {
           rule.previousPeriod = period;
           rule.remaining -= 1;
+          if (rule.remaining === 0) periodsOpen -= 1;
           reasons.push(rule.reason);
         }
       }
@@ -174,11 +179,21 @@ function splitCandidates<S extends RetentionSnapshot>(
   const seenIds = new Set<string>();
   for (const snapshot of snapshots) {
     const instant = parseTimestamp(snapshot.createdAt);
+    // The common case first, without building reasons: an owned snapshot listed once.
+    if (
+      instant !== undefined &&
+      snapshot.type === 'NORMAL' &&
+      !snapshot.preserved &&
+      snapshot.name.startsWith(prefix) &&
+      seenIds.size !== seenIds.add(snapshot.id).size
+    ) {
+      candidates.push({ snapshot, instant });
+      continue;
+    }
     const why: string[] = [];
     // A list that names one snapshot twice (e.g. pages overlapping) must not yield both
     // "keep" and "delete" for that id: only its first entry takes part.
-    if (seenIds.has(snapshot.id)) why.push('id listed more than once (only its first entry counts)');
-    seenIds.add(snapshot.id);
+    if (seenIds.size === seenIds.add(snapshot.id).size) why.push('id listed more than once (only its first entry counts)');
     if (snapshot.type !== 'NORMAL') why.push(NOT_OURS_BY_TYPE[snapshot.type] ?? `type ${snapshot.type}`);
     if (snapshot.preserved) why.push('preserved (the NAS keeps it undeletable)');
     if (!snapshot.name.startsWith(prefix)) why.push(`name does not start with "${prefix}"`);

@@ -116,3 +116,22 @@ export function daemonTuning(env: Env = process.env): DaemonTuning {
     failoverTickMs: positiveNumber(env, 'NASORCH_FAILOVER_TICK_MS', 10_000),
   };
 }
+
+/** How the replication jobs wait for a settled mirror and when one counts as stuck. */
+export interface ReplicationSettings {
+  /** Re-reads of `/stat` a window start/stop makes while it is UPDATING/PENDING/RETRIEVE FAILED. */
+  settleChecks: number;
+  settleIntervalMs: number;
+  /** UPDATING/PENDING for longer than this raises `mirror-stuck:<volume>`. */
+  stuckMs: number;
+}
+
+export function replicationSettings(env: Env = process.env): ReplicationSettings {
+  const settleChecks = positiveNumber(env, 'NASORCH_MIRROR_SETTLE_CHECKS', 3);
+  if (!Number.isInteger(settleChecks)) throw new SettingsError(`setting NASORCH_MIRROR_SETTLE_CHECKS must be a whole number, got "${env.NASORCH_MIRROR_SETTLE_CHECKS}"`);
+  return {
+    settleChecks,
+    settleIntervalMs: positiveNumber(env, 'NASORCH_MIRROR_SETTLE_INTERVAL_MS', 10_000),
+    stuckMs: positiveNumber(env, 'NASORCH_MIRROR_STUCK_MS', 2 * 3600_000),
+  };
+}

@@ -168,7 +168,7 @@ describe('mirror-stat', () => {
     expect(result).toMatchObject({ kind: 'failed', retryable: false });
     const a = await alert(`job-failed:mirror-stat:nomirror:${ids['prod-db']}`);
     expect(a).toMatchObject({ status: 'open', severity: 'critical' });
-    expect(a!.message).toMatch(/volume prod-db \(.*\) has no mirror where it is SOURCE \(policy nomirror, spec\.replication\.mirror\)/);
+    expect(a!.message).toMatch(/volume prod-db \(.*\) has no mirror \(policy nomirror, spec\.replication\.mirror\)/);
   });
 });
 

@@ -6,24 +6,10 @@ import {
   lagSeconds,
   lastTransferFailed,
   mirrorCallTargets,
-  type MirrorView,
   type PairObservation,
 } from '../../src/replication/pair.ts';
+import { mirror } from './fixtures.ts';
 
-const mirror = (over: Partial<MirrorView> = {}): MirrorView => ({
-  id: 'm-1',
-  role: 'SOURCE',
-  status: 'INITIALIZED',
-  direction: 'FORWARD',
-  directionChangedAt: null,
-  srcVolumeId: 'vol-o',
-  srcVolumeName: 'prod-web',
-  srcRegion: 'KR1',
-  dstVolumeId: 'vol-r',
-  dstVolumeName: 'prod-web-dr',
-  dstRegion: 'KR2',
-  ...over,
-});
 const NOW = new Date('2026-12-03T12:00:00Z');
 const okStat = { status: 'ACTIVE', lastTransferEndTime: '2026-12-03T11:59:00Z', lastSuccessTransferEndTime: '2026-12-03T11:59:00Z' };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  wallClock,
   isoWeek,
   isValidTimeZone,
   localDateTime,
@@ -176,5 +177,40 @@ describe('minusCalendarDuration', () => {
     expect(new Date(farBack).getUTCFullYear()).toBe(2025 - 9999);
     expect(minusCalendarDuration(ms('2025-04-01T00:00:00Z'), dur({ years: 300_000 }), 'UTC')).toBe(-Infinity);
     expect(minusCalendarDuration(ms('2025-04-01T00:00:00Z'), dur({ hours: 3_000_000_000 }), 'UTC')).toBe(-Infinity);
+  });
+});
+
+describe('parseTimestamp: the fast reading of the API shape agrees with the general one', () => {
+  it.each([
+    ['2025-04-01T09:34:27+00:00', Date.UTC(2025, 3, 1, 9, 34, 27)],
+    ['2025-04-01T09:34:27Z', Date.UTC(2025, 3, 1, 9, 34, 27)],
+    ['2025-04-01T09:34:27.5Z', Date.UTC(2025, 3, 1, 9, 34, 27, 500)],
+    ['2025-04-01T09:34:27.123456789+09:00', Date.UTC(2025, 3, 1, 0, 34, 27, 123)],
+    ['2025-04-01T09:34:27-05:30', Date.UTC(2025, 3, 1, 15, 4, 27)],
+    ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
+    ['2025-04-01t09:34:27z', Date.UTC(2025, 3, 1, 9, 34, 27)],
+    ['2025-04-01T09:34:27+0900', Date.UTC(2025, 3, 1, 0, 34, 27)],
+    ['2025-02-29T00:00:00Z', undefined],
+    ['2025-04-01T24:00:00Z', undefined],
+    ['2025-04-01T09:34:27', undefined],
+    ['2025-04-01T09:34:27+00:00 ', Date.UTC(2025, 3, 1, 9, 34, 27)],
+    ['2025-04-01T09:34:27.Z', undefined],
+    ['2025-04-01T09:34:27+00:0', undefined],
+    ['2025-04-01T09:34:27+24:00', undefined],
+  ])('%s', (text, expected) => expect(parseTimestamp(text)).toBe(expected));
+});
+
+describe('wallClock agrees with Intl around offset changes', () => {
+  it.each(['America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kolkata', 'Europe/London', 'Asia/Seoul', 'UTC'])('%s', (zone) => {
+    const read = wallClock(zone);
+    const from = Date.UTC(2024, 0, 1);
+    // Every 7 minutes for two years: crosses each DST change at several offsets within the hour.
+    for (let t = from; t < from + 2 * 366 * 86_400_000; t += 7 * 60_000 + 13_000) {
+      const fast = read(t);
+      const exact = localDateTime(t, zone);
+      if (fast.hour !== exact.hour || fast.day !== exact.day || fast.minute !== exact.minute) {
+        expect({ t: new Date(t).toISOString(), fast }).toEqual({ t: new Date(t).toISOString(), fast: exact });
+      }
+    }
   });
 });
