@@ -7,6 +7,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { alertKeys } from '../alerts/alert-book.ts';
 import { FailoverDaemonPart } from '../failover/daemon-part.ts';
 import { FAILOVER_STEP_JOB } from '../failover/executor.ts';
+import { recordedWriterOverride } from '../failover/pair-record.ts';
 import type { Logger } from '../log/logger.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
@@ -110,7 +111,7 @@ export class Daemon {
     const nas = services.nas!;
     const connection = { url: o.service.redisUrl, maxRetriesPerRequest: null };
     this.queue = new Queue<JobData>(QUEUE_NAME, { connection, prefix: this.prefix });
-    const runner = runnerFor(services, (name) => this.policies.get(name), o.log);
+    const runner = runnerFor(services, (name) => this.policies.get(name), o.log, { writerOverride: recordedWriterOverride(services.prisma) });
     this.failover = new FailoverDaemonPart({ configDir: o.configDir, defaultRegion: o.identity.region, prisma: services.prisma, redis: services.redis, nas, queue: this.queue, prefix: this.prefix, log: o.log, ...(o.failoverTickMs ? { tickMs: o.failoverTickMs } : {}) });
     this.worker = createJobWorker({
       namedHandlers: { [FAILOVER_STEP_JOB]: this.failover.handle },

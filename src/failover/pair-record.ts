@@ -1,6 +1,7 @@
 // nasorch's own record of who takes writes for a pair after a failover run (failover_pairs). The
 // failover code writes it; the snapshot/usage/RPO code reads it through these functions.
 import type { PrismaClient } from '../db/prisma.ts';
+import type { WriterOverride } from '../replication/writer-override.ts';
 import type { PairRecordView } from './observe.ts';
 
 export interface PairRecord extends PairRecordView {
@@ -35,6 +36,14 @@ export async function failedOverPairs(prisma: PrismaClient): Promise<PairRecord[
 export async function writerOverride(prisma: PrismaClient, pairKey: string): Promise<{ volumeId: string; region: string } | null> {
   const row = await prisma.failoverPair.findUnique({ where: { pairKey } });
   return row && row.state === 'FAILED_OVER' ? { volumeId: row.writerVolumeId, region: row.writerRegion } : null;
+}
+
+/** The job runner's hook (src/replication/writer-override.ts): the replica writes after a failover run. */
+export function recordedWriterOverride(prisma: PrismaClient): WriterOverride {
+  return async (key) => {
+    const row = await prisma.failoverPair.findUnique({ where: { pairKey: key } });
+    return row && row.state === 'FAILED_OVER' ? { volumeId: row.writerVolumeId, reason: `failover run ${row.runId ?? '?'}` } : undefined;
+  };
 }
 
 /** Pairs whose old source could not be fenced yet (emergency, its region down). */

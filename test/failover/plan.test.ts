@@ -16,7 +16,7 @@ function pair(opts: { direction?: 'FORWARD' | 'REVERSE'; stat?: string; lagS?: n
   });
   const views = [view('SOURCE'), view('DESTINATION')];
   const success = new Date(NOW.getTime() - (opts.lagS ?? 30) * 1000).toISOString();
-  const stat = { status: opts.stat ?? 'ACTIVE', lastSuccessTransferEndTime: success, lastTransferEndTime: success };
+  const stat = { status: opts.stat ?? 'ACTIVE', lastSuccessTransferEndTime: success, lastTransferEndTime: success } as NonNullable<ObservedPair['stat']>;
   const decision = derivePairState({ views, stat, writerRegionReachable: opts.reachable ?? true, failedOverByRun: opts.failedOver ?? false, now: NOW });
   const [o, r] = opts.sizes ?? [300, 300];
   return {
