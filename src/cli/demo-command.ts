@@ -3,6 +3,7 @@
 // a minute. It uses its own Redis prefix and database schema so it can never touch the
 // schedulers or records of a real daemon on the same machine.
 import type { Command } from 'commander';
+import { runFailoverDemo } from '../failover/demo.ts';
 import { createLogger } from '../log/logger.ts';
 import { serviceSettings, daemonTuning } from '../settings/settings.ts';
 import { startSimulator } from '../simulator/index.ts';
@@ -18,7 +19,8 @@ export function registerDemoCommand(program: Command): void {
     .description('run a daemon against the built-in NAS simulator with the policies in ./config')
     .option('-c, --config <dir>', 'policy directory', './config')
     .option('--sim-port <port>', 'simulator port (0: any free port)', '0')
-    .action(async (opts: { config: string; simPort: string }) => {
+    .option('--no-failover', 'skip the planned failover + failback on prod-web')
+    .action(async (opts: { config: string; simPort: string; failover: boolean }) => {
       const log = createLogger();
       const sim = await startSimulator({ port: Number(opts.simPort), clock: 'real' });
       const service = serviceSettings();
@@ -34,6 +36,14 @@ export function registerDemoCommand(program: Command): void {
           '',
         ].join('\n'),
       );
+      if (opts.failover) {
+        const identity = { identityUrl: sim.identityUrl, tenantId: sim.credentials.tenantId, username: sim.credentials.username, password: sim.credentials.password, region: 'KR1' };
+        setTimeout(() => {
+          runFailoverDemo({ simUrl: sim.url, service, identity, databaseSchema: DEMO_SCHEMA, redisPrefix: DEMO_REDIS_PREFIX, log, write: (line) => process.stderr.write(`${line}\n`) }).catch((err: unknown) =>
+            process.stderr.write(`failover demo failed: ${(err as Error).message}\n`),
+          );
+        }, 3000).unref();
+      }
       try {
         await runDaemonUntilSignalled({
           configDir: opts.config,

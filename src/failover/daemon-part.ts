@@ -84,7 +84,8 @@ export class FailoverDaemonPart {
   /** A running run whose current step has no live job (its daemon was killed) gets one. */
   private async requeueMissingSteps(): Promise<void> {
     const { prisma, queue } = this.o;
-    const runs = await prisma.failoverRun.findMany({ where: { state: 'running' } });
+    // A --local run is driven by its own process (which may have groups this daemon's config lacks).
+    const runs = await prisma.failoverRun.findMany({ where: { state: 'running', trigger: { not: 'local' } } });
     for (const run of runs) {
       const ordinal = run.currentStep ?? 0;
       const step = await prisma.failoverStep.findUnique({ where: { runId_ordinal: { runId: run.id, ordinal } } });
