@@ -7,7 +7,9 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { alertKeys } from '../alerts/alert-book.ts';
 import { FailoverDaemonPart } from '../failover/daemon-part.ts';
 import { FAILOVER_STEP_JOB } from '../failover/executor.ts';
+import { registerFailoverRoutes } from '../failover/http-api.ts';
 import { recordedWriterOverride } from '../failover/pair-record.ts';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
@@ -49,6 +51,8 @@ export interface DaemonOptions {
   nas?: NasConnectionOptions;
   /** Failover tick period (ms); default 10 s. */
   failoverTickMs?: number;
+  /** Enables the failover control API and Alertmanager webhook (NASORCH_API_TOKEN). Never logged. */
+  apiToken?: string;
 }
 
 export class Daemon {
@@ -153,6 +157,7 @@ export class Daemon {
           { name: 'redis', check: async () => void (await services.redis.ping()) },
           { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
         ],
+        ...(o.apiToken ? { routes: (server: FastifyInstance) => registerFailoverRoutes(server, { service: () => this.failover!.service(), token: o.apiToken! }) } : {}),
       });
     }
     this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });

@@ -11,6 +11,7 @@ import { loadFailoverGroups, type FailoverGroup } from './group.ts';
 import { fenceReturnedSources, probeRegions } from './fence-on-return.ts';
 import type { NasClients } from './nas-calls.ts';
 import { DaemonHeartbeat, QueueStepScheduler } from './queue.ts';
+import { FailoverService } from './service.ts';
 
 export interface FailoverDaemonOptions {
   configDir: string;
@@ -35,6 +36,11 @@ export class FailoverDaemonPart {
   constructor(private readonly o: FailoverDaemonOptions) {
     this.heartbeat = new DaemonHeartbeat(o.redis, o.prefix);
     this.scheduler = new QueueStepScheduler(o.queue);
+  }
+
+  /** The FailoverService over this daemon's config, queue and Redis (HTTP API, webhook). */
+  service(): FailoverService {
+    return new FailoverService({ prisma: this.o.prisma, nas: this.o.nas, groups: () => this.groups, log: this.o.log, scheduler: this.scheduler, redis: this.o.redis, redisPrefix: this.o.prefix });
   }
 
   /** The BullMQ handler for `failover-step` jobs. */

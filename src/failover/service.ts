@@ -288,6 +288,12 @@ export class FailoverService {
     return { runs: await Promise.all(rows.map((r) => this.runStatus(r.id))) };
   }
 
+  /** The run an earlier request with this Idempotency-Key created, if any. */
+  async byIdempotencyKey(key: string): Promise<RunStatus | null> {
+    const run = await this.deps.prisma.failoverRun.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
+    return run ? this.runStatus(run.id) : null;
+  }
+
   async events(runId: string): Promise<{ at: string; type: string; data: unknown }[]> {
     const rows = await this.deps.prisma.failoverEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } });
     return rows.map((r) => ({ at: r.at.toISOString(), type: r.type, data: r.data }));
