@@ -1,6 +1,7 @@
 // FailoverService refusals, the one-active-run constraint, approval, abort and idempotency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailoverRefusal } from '../../src/failover/service.ts';
+import { failoverRunCounts, recentFailoverRuns } from '../../src/failover/stats.ts';
 import { withPg } from '../support/db.ts';
 import { createFailoverStack, type FailoverStack } from './support.ts';
 
@@ -103,5 +104,7 @@ describe('FailoverService refusals', () => {
     expect(types).toContain('approved');
     expect(types).toContain('a1-capability');
     expect((await service.pairs()).pairs[0]!.state).toBe('PROTECTED_FORWARD');
+    expect(await failoverRunCounts(stack.db.prisma)).toEqual(expect.arrayContaining([{ group: 'web-dr', kind: 'drill', state: 'succeeded', count: 1 }]));
+    expect((await recentFailoverRuns(stack.db.prisma, 1))[0]).toMatchObject({ id: run.id, state: 'succeeded', currentStep: 'settle-active' });
   }, 60_000);
 });
