@@ -55,6 +55,12 @@ export interface CallOptions {
    * will detect a duplicate (e.g. looks the snapshot up by name before retrying).
    */
   idempotent?: boolean;
+  /**
+   * Treat a 503 as "may have been applied": a gateway can answer 503 for a backend that acted
+   * (seen after lost create replies). The call is then not repeated (unless idempotent) and
+   * fails with `outcomeUnknown: true`, for the caller's lookup to settle, as after a timeout.
+   */
+  distrust503?: boolean;
 }
 
 type Authorization = Awaited<ReturnType<IdentityClient['getAuthorization']>>;
@@ -248,6 +254,7 @@ export class NasClient {
       {
         request,
         idempotent: call.options?.idempotent ?? spec.idempotent,
+        distrust503: call.options?.distrust503,
         policy: this.#retry,
         signal,
         logger: this.#logger,

@@ -53,10 +53,14 @@ export type RunResult =
   | { kind: 'busy' }
   | { kind: 'failed'; runId?: string; error: Error; retryable: boolean };
 
-/** Whether a later attempt may succeed. */
+/**
+ * Whether a later attempt may succeed. A call whose outcome is unknown is worth another
+ * attempt even when its last answer was a definite 4xx: the next attempt re-observes
+ * (snapshot lookup by name, mirror /stat) and decides from what it sees.
+ */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof PermanentJobError) return false;
-  if (isNasApiError(err)) return err.retryable;
+  if (isNasApiError(err)) return err.retryable || err.outcomeUnknown;
   return true; // database / Redis / unexpected: worth another try
 }
 
