@@ -44,6 +44,8 @@ export interface RunRequest {
   trigger: RunTrigger;
   /** False while the queue will try again after a retryable failure. */
   finalAttempt: boolean;
+  /** Which execution of this run this is, as the queue counts them (1 for manual runs). */
+  execution?: number;
   /** How to get the volume lock: 'try' returns `busy` at once (the worker re-queues), 'wait' blocks. */
   lockMode: 'try' | 'wait';
 }
@@ -115,6 +117,7 @@ export class JobRunner {
         scheduledAt: req.slot,
         trigger: req.trigger,
         worker: this.worker,
+        ...(req.execution !== undefined ? { execution: req.execution } : {}),
       });
       runId = run.id;
       if (!policy) {
