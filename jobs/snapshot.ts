@@ -87,7 +87,12 @@ async function createOrFind(ctx: JobContext, name: string, reason: string): Prom
   } catch (err) {
     if (!(isNasApiError(err) && err.outcomeUnknown)) throw err;
     ctx.log.warn({ snapshot: name, err: err.toJSON() }, 'snapshot create outcome unknown; looking it up');
-    const found = (await ctx.nas.listSnapshots(volume.id)).find((s) => s.name === name);
+    const listed = await ctx.nas.listSnapshots(volume.id).catch((lookupErr: unknown) => {
+      // The create's unknown outcome is what the next attempt must settle: report that one.
+      ctx.log.warn({ snapshot: name, err: isNasApiError(lookupErr) ? lookupErr.toJSON() : String(lookupErr) }, 'snapshot lookup after an unknown create outcome failed');
+      throw err;
+    });
+    const found = listed.find((s) => s.name === name);
     if (!found) throw err;
     return { snapshot: found, created: true, reason: `create reply lost (${err.message}); found ${name} (${found.id}) by name` };
   }
