@@ -8,6 +8,7 @@ import { AlertBook } from '../../src/alerts/alert-book.ts';
 import { VolumeLock } from '../../src/coordination/volume-lock.ts';
 import { RunRecorder } from '../../src/history/run-recorder.ts';
 import { NasConnection } from '../../src/nas/connection.ts';
+import { isNasApiError } from '../../src/nas/errors.ts';
 import { JobRunner, type RunResult } from '../../src/orchestrator/job-runner.ts';
 import { parsePolicyText } from '../../src/policy/parse-policy-text.ts';
 import type { Policy } from '../../src/policy/policy.ts';
@@ -93,7 +94,7 @@ describe('lost reply, then a late retry after the next prune', () => {
     stack.sim.setFaults({ rules: [{ route: LIST, status: 500 }] });
     const failed = await first;
     expect(failed).toMatchObject({ kind: 'failed', retryable: true });
-    expect((failed as { error: { outcomeUnknown: boolean } }).error.outcomeUnknown).toBe(true);
+    expect(failed.kind === 'failed' && isNasApiError(failed.error) && failed.error.outcomeUnknown).toBe(true);
     expect(await ledgerRow(policy, T)).toMatchObject({ state: 'pending', attempts: 1 });
     stack.sim.setFaults({ rules: [] });
 
