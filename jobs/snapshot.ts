@@ -12,6 +12,9 @@ import type { JobContext, JobOutcome } from './context.ts';
 import { runPrune } from './prune.ts';
 import { recordSnapshot } from './snapshot-record.ts';
 
+/** How long completed slots stay in the ledger: far longer than any retry or stalled job waits. */
+const LEDGER_KEEP_MS = 30 * 86_400_000;
+
 export async function runSnapshot(ctx: JobContext): Promise<JobOutcome> {
   const rules = ctx.policy.snapshot;
   if (!rules) return { status: 'skipped', details: { reason: 'policy has no snapshot section' } };
@@ -30,7 +33,7 @@ export async function runSnapshot(ctx: JobContext): Promise<JobOutcome> {
     newerOwned: newestOwnedAfter(snapshots, rules.prefix, ctx.slot),
   });
 
-  const taken = await carryOut(ctx, decision, name, slotSnapshot);
+  const taken = await carryOut(ctx, decision, name, slotSnapshot, () => ledger.markRequested(key));
   if (decision.action === 'skip') {
     if (!decision.completed) await ledger.complete(key, { state: 'skipped', reason: decision.reason, runId: ctx.runId });
     ctx.log.info({ snapshot: name, reason: decision.reason }, 'snapshot slot skipped');
@@ -51,6 +54,7 @@ export async function runSnapshot(ctx: JobContext): Promise<JobOutcome> {
     },
   };
   if (rules.prune) details.prune = (await runPrune(ctx)).details;
+  await ledger.forgetCompletedBefore(key.policy, volume.id, new Date(ctx.slot.getTime() - LEDGER_KEEP_MS));
   // Only a slot this attempt itself settled as skipped is a skipped run; a retry of a slot
   // that was already done (e.g. after a failed prune) still succeeded.
   const skipped = decision.action === 'skip' && (!decision.completed || previous?.state === 'skipped');
@@ -64,13 +68,20 @@ interface Taken {
   reason: string;
 }
 
-async function carryOut(ctx: JobContext, decision: SlotDecision, name: string, slotSnapshot: Snapshot | undefined): Promise<Taken | undefined> {
+async function carryOut(
+  ctx: JobContext,
+  decision: SlotDecision,
+  name: string,
+  slotSnapshot: Snapshot | undefined,
+  beforeCreate: () => Promise<void>,
+): Promise<Taken | undefined> {
   switch (decision.action) {
     case 'skip':
       return undefined;
     case 'adopt':
       return { snapshot: slotSnapshot!, created: decision.earlierAttempt, reason: decision.reason };
     case 'create':
+      await beforeCreate();
       return createOrFind(ctx, name, decision.reason);
   }
 }

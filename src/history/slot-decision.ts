@@ -6,8 +6,8 @@
 // - a slot with a completed ledger row is never created again;
 // - the slot's snapshot exists (by name) → adopt it;
 // - it does not, but the policy owns a snapshot of a later slot → skip: after an earlier
-//   attempt that is the sign it was created and pruned since; for a first attempt it is a
-//   missed slot, and missed slots are not back-filled;
+//   attempt that sent the create, that is the sign it was created and pruned since; otherwise
+//   it is a missed slot, and missed slots are not back-filled;
 // - otherwise create.
 import type { Snapshot } from '../nas/schemas.ts';
 import { slotOfSnapshotName } from '../schedule/slots.ts';
@@ -15,8 +15,11 @@ import { slotOfSnapshotName } from '../schedule/slots.ts';
 export type SlotState = 'pending' | 'created' | 'existing' | 'skipped';
 
 export interface SlotFacts {
-  /** The slot's ledger row before this attempt; undefined when this is the slot's first attempt. */
-  ledger?: { state: SlotState; reason?: string | null; snapshotId?: string | null };
+  /**
+   * The slot's ledger row before this attempt; undefined when this is the slot's first attempt.
+   * `requestedAt`: when an earlier attempt sent the create call (null: it never got that far).
+   */
+  ledger?: { state: SlotState; reason?: string | null; snapshotId?: string | null; requestedAt?: Date | null };
   /** The slot's own snapshot (by name) on the volume now. */
   slotSnapshot?: Pick<Snapshot, 'id' | 'name'>;
   /** The policy's newest snapshot on the volume whose slot is later than this one. */
@@ -36,12 +39,14 @@ export function decideSlot(facts: SlotFacts): SlotDecision {
     const what = ledger.snapshotId ? ` (snapshot ${ledger.snapshotId})` : ledger.reason ? ` (${ledger.reason})` : '';
     return { action: 'skip', completed: true, reason: `slot already completed as ${ledger.state}${what}; a completed slot is never created again` };
   }
+  // Only an attempt that sent the create can have made (or lost) the slot's snapshot.
+  const sent = ledger?.requestedAt != null;
   if (slotSnapshot) {
     return {
       action: 'adopt',
       snapshotId: slotSnapshot.id,
-      earlierAttempt: ledger !== undefined,
-      reason: ledger
+      earlierAttempt: sent,
+      reason: sent
         ? `an earlier attempt's create took effect: adopted ${slotSnapshot.name} (${slotSnapshot.id})`
         : `snapshot ${slotSnapshot.name} (${slotSnapshot.id}) already exists: adopted`,
     };
@@ -50,13 +55,14 @@ export function decideSlot(facts: SlotFacts): SlotDecision {
     return {
       action: 'skip',
       completed: false,
-      reason: ledger
+      reason: sent
         ? `an earlier attempt of this slot did not finish and its snapshot is gone, while ${newerOwned.name} of a later slot exists: ` +
           'it was most likely created and pruned since; not creating it again'
         : `missed slot: ${newerOwned.name} of a later slot exists; missed slots are not back-filled`,
     };
   }
-  return { action: 'create', reason: ledger ? 'an earlier attempt did not create it (no snapshot, none newer)' : 'first attempt' };
+  if (sent) return { action: 'create', reason: "an earlier attempt's create did not take effect (no snapshot, none newer)" };
+  return { action: 'create', reason: ledger ? 'an earlier attempt stopped before its create call' : 'first attempt' };
 }
 
 /**

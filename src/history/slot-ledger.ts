@@ -47,6 +47,20 @@ export class SlotLedger {
     }
   }
 
+  /** Just before the create call: from now on the slot's snapshot may exist. */
+  async markRequested(key: SlotKey): Promise<void> {
+    await this.prisma.snapshotSlot.updateMany({ where: { ...key, state: 'pending' }, data: { requestedAt: this.now() } });
+  }
+
+  /**
+   * Forgets completed slots older than `before`. Harmless for a very late attempt of such a
+   * slot: its first-attempt decision skips it anyway while a later snapshot of the policy exists.
+   */
+  async forgetCompletedBefore(policy: string, volumeId: string, before: Date): Promise<number> {
+    const { count } = await this.prisma.snapshotSlot.deleteMany({ where: { policy, volumeId, slot: { lt: before }, state: { not: 'pending' } } });
+    return count;
+  }
+
   /** Records the slot's outcome; a row that is already complete keeps its first outcome. */
   async complete(key: SlotKey, outcome: { state: Exclude<SlotState, 'pending'>; reason?: string; snapshotId?: string; runId: string }): Promise<void> {
     await this.prisma.snapshotSlot.updateMany({

@@ -16,16 +16,27 @@ describe('decideSlot', () => {
     ['first attempt, the name exists → adopt', { slotSnapshot: mine }, { action: 'adopt', reason: /already exists: adopted/, earlierAttempt: false }],
     ['first attempt, a later slot exists → skip (no back-fill)', { newerOwned: newer }, { action: 'skip', reason: /missed slot.*not back-filled/, completed: false }],
     [
-      'pending, the name exists → adopt (the earlier create took effect)',
-      { ledger: { state: 'pending' }, slotSnapshot: mine, newerOwned: newer },
+      'pending, create sent, the name exists → adopt (the earlier create took effect)',
+      { ledger: { state: 'pending', requestedAt: T }, slotSnapshot: mine, newerOwned: newer },
       { action: 'adopt', reason: /earlier attempt's create took effect/, earlierAttempt: true },
     ],
     [
-      'pending, gone, a later slot exists → skip (created, then pruned)',
-      { ledger: { state: 'pending' }, newerOwned: newer },
+      'pending, create sent, gone, a later slot exists → skip (created, then pruned)',
+      { ledger: { state: 'pending', requestedAt: T }, newerOwned: newer },
       { action: 'skip', reason: /created and pruned since; not creating it again/, completed: false },
     ],
-    ['pending, nothing there, none newer → create', { ledger: { state: 'pending' } }, { action: 'create', reason: /earlier attempt did not create it/ }],
+    ['pending, create sent, nothing there, none newer → create', { ledger: { state: 'pending', requestedAt: T } }, { action: 'create', reason: /earlier attempt's create did not take effect/ }],
+    ['pending, create never sent, nothing there → create', { ledger: { state: 'pending', requestedAt: null } }, { action: 'create', reason: /stopped before its create call/ }],
+    [
+      'pending, create never sent, a later slot exists → skip as missed',
+      { ledger: { state: 'pending', requestedAt: null }, newerOwned: newer },
+      { action: 'skip', reason: /missed slot/, completed: false },
+    ],
+    [
+      'pending, create never sent, the name exists → adopt as existing',
+      { ledger: { state: 'pending' }, slotSnapshot: mine },
+      { action: 'adopt', reason: /already exists: adopted/, earlierAttempt: false },
+    ],
     [
       'created → skip, never again (even when gone)',
       { ledger: { state: 'created', snapshotId: 'snap-t' } },

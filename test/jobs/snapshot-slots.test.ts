@@ -170,4 +170,20 @@ describe('the ledger', () => {
     expect(await ledgerRow(policy, T)).toMatchObject({ state: 'existing', snapshotId: made.id });
     expect(creates(since)).toHaveLength(0);
   });
+
+  it('forgets completed slots a month older than the current one; pending ones stay', async () => {
+    const policy = freshPolicy();
+    detailsOf(await runSlot(policy, T));
+    await stack.db.prisma.snapshotSlot.create({
+      data: { policy: policy.name, volumeId, slot: new Date(T.getTime() - HOUR), snapshotName: 'x', state: 'pending' },
+    });
+    const monthLater = new Date(T.getTime() + 31 * 24 * HOUR);
+    await stack.sim.advance(31 * 24 * HOUR);
+    detailsOf(await runSlot(policy, monthLater));
+    const rows = await stack.db.prisma.snapshotSlot.findMany({ where: { policy: policy.name }, orderBy: { slot: 'asc' } });
+    expect(rows.map((r) => [r.slot.toISOString(), r.state])).toEqual([
+      [new Date(T.getTime() - HOUR).toISOString(), 'pending'],
+      [monthLater.toISOString(), 'created'],
+    ]);
+  });
 });

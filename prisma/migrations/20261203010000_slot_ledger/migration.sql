@@ -11,6 +11,7 @@ CREATE TABLE "snapshot_slots" (
     "state" "SnapshotSlotState" NOT NULL,
     "reason" TEXT,
     "snapshot_id" TEXT,
+    "requested_at" TIMESTAMPTZ(3),
     "run_id" UUID,
     "attempts" INTEGER NOT NULL DEFAULT 1,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
