@@ -14,6 +14,12 @@ export interface RunStart {
   scheduledAt: Date;
   trigger: RunTrigger;
   worker: string;
+  /**
+   * Which execution this is as the queue counts them (BullMQ: failed attempts + stalls + 1).
+   * Executions that could not reach the database (PostgreSQL down) still count: the row
+   * shows at least this number.
+   */
+  execution?: number;
 }
 
 export type RunEnd =
@@ -26,8 +32,12 @@ export class RunRecorder {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Creates the run row, or marks an existing one running again (attempt + 1). Returns its id. */
+  /**
+   * Creates the run row, or marks an existing one running again. attempts = max(recorded + 1,
+   * run.execution). Returns its id.
+   */
   async start(run: RunStart): Promise<{ id: string; attempts: number }> {
+    const execution = Math.max(1, run.execution ?? 1);
     const row = await this.prisma.jobRun.upsert({
       where: { runKey: run.runKey },
       create: {
@@ -40,14 +50,16 @@ export class RunRecorder {
         scheduledAt: run.scheduledAt,
         trigger: run.trigger,
         status: 'running',
-        attempts: 1,
+        attempts: execution,
         startedAt: this.now(),
         worker: run.worker,
       },
       update: { status: 'running', attempts: { increment: 1 }, finishedAt: null, error: null, worker: run.worker },
       select: { id: true, attempts: true },
     });
-    return row;
+    if (row.attempts >= execution) return row;
+    // Earlier executions never reached the database: count them now.
+    return this.prisma.jobRun.update({ where: { id: row.id }, data: { attempts: execution }, select: { id: true, attempts: true } });
   }
 
   async finish(runId: string, end: RunEnd): Promise<void> {

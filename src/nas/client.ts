@@ -56,6 +56,12 @@ export interface CallOptions {
    */
   idempotent?: boolean;
   /**
+   * Treat a 503 as "may have been applied": a gateway can answer 503 for a backend that acted
+   * (seen after lost create replies). The call is then not repeated (unless idempotent) and
+   * fails with `outcomeUnknown: true`, for the caller's lookup to settle, as after a timeout.
+   */
+  distrust503?: boolean;
+  /**
    * Called with every HTTP answer of this call (retries included): status, the API's resultCode
    * and the `Date` header (server time, failover-research.md A9). Never headers with tokens.
    */
@@ -265,6 +271,7 @@ export class NasClient {
       {
         request,
         idempotent: call.options?.idempotent ?? spec.idempotent,
+        distrust503: call.options?.distrust503,
         policy: this.#retry,
         signal,
         logger: this.#logger,

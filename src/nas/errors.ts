@@ -37,8 +37,14 @@ export interface NasApiErrorDetails {
    * (see `outcomeUnknown`).
    */
   retryable: boolean;
-  /** A mutating request may have been applied even though it failed (timeout, reset, most 5xx). */
+  /**
+   * A mutating request may have been applied even though it failed (timeout, reset, most 5xx),
+   * in this attempt or an earlier one of the same call: a 400 to a retry after a timeout often
+   * means the first attempt took effect. Re-observe before deciding.
+   */
   outcomeUnknown?: boolean;
+  /** The last attempt failed definitely, but an earlier attempt's outcome is unknown (so is the call's). */
+  earlierOutcomeUnknown?: boolean;
   /** How many HTTP requests were made for this call. */
   attempts?: number;
   /** One-line explanation; defaults to one derived from the fields. */
@@ -69,6 +75,7 @@ export class NasApiError extends Error {
   readonly resultMessage: string | undefined;
   readonly retryable: boolean;
   readonly outcomeUnknown: boolean;
+  readonly earlierOutcomeUnknown: boolean;
   readonly attempts: number;
   /** The part of the message after "failed: " (without the attempt count), if given explicitly. */
   readonly detail: string | undefined;
@@ -85,7 +92,8 @@ export class NasApiError extends Error {
     this.resultCode = details.resultCode;
     this.resultMessage = details.resultMessage;
     this.retryable = details.retryable;
-    this.outcomeUnknown = details.outcomeUnknown ?? false;
+    this.earlierOutcomeUnknown = details.earlierOutcomeUnknown ?? false;
+    this.outcomeUnknown = (details.outcomeUnknown ?? false) || this.earlierOutcomeUnknown;
     this.attempts = details.attempts ?? 1;
     this.detail = details.detail;
   }
@@ -94,6 +102,17 @@ export class NasApiError extends Error {
   withAttempts(attempts: number): NasApiError {
     if (attempts === this.attempts) return this;
     return new NasApiError({ ...this.details(), attempts, message: undefined });
+  }
+
+  /** Same error, marked as possibly applied (by this attempt, or by an earlier one: `earlier`). */
+  withOutcomeUnknown(earlier: boolean): NasApiError {
+    if (this.outcomeUnknown && this.earlierOutcomeUnknown === (earlier || this.earlierOutcomeUnknown)) return this;
+    return new NasApiError({
+      ...this.details(),
+      outcomeUnknown: true,
+      earlierOutcomeUnknown: earlier || this.earlierOutcomeUnknown,
+      message: this.kind === 'authentication' || this.kind === 'endpoint' ? this.message : undefined,
+    });
   }
 
   details(): NasApiErrorDetails {
@@ -109,6 +128,7 @@ export class NasApiError extends Error {
       resultMessage: this.resultMessage,
       retryable: this.retryable,
       outcomeUnknown: this.outcomeUnknown,
+      earlierOutcomeUnknown: this.earlierOutcomeUnknown,
       attempts: this.attempts,
       detail: this.detail,
       ...(this.kind === 'authentication' || this.kind === 'endpoint' ? { message: this.message } : {}),
@@ -126,7 +146,8 @@ export class NasApiError extends Error {
 function describe(d: NasApiErrorDetails): string {
   const where = `${d.method} ${d.path}${d.region ? ` (${d.region})` : ''}`;
   const attempts = (d.attempts ?? 1) > 1 ? ` after ${d.attempts} attempts` : '';
-  return `${where} failed: ${d.detail ?? statusDetail(d)}${attempts}`;
+  const earlier = d.earlierOutcomeUnknown ? ' (an earlier attempt may have taken effect)' : '';
+  return `${where} failed: ${d.detail ?? statusDetail(d)}${attempts}${earlier}`;
 }
 
 function statusDetail(d: NasApiErrorDetails): string {

@@ -113,25 +113,39 @@ export type AttemptOutcome<T> =
 export interface RetryLoopOptions {
   request: RequestIdentity;
   idempotent: boolean;
+  /**
+   * A 503 to a mutating request may have been applied (a gateway answering for a backend that
+   * acted): not repeated unless idempotent, and reported with `outcomeUnknown`.
+   */
+  distrust503?: boolean;
   policy: RetryPolicy;
   signal?: AbortSignal;
   logger?: Logger;
   random?: () => number;
 }
 
-/** Repeats `attempt` while the policy allows; throws the last error with the attempt count. */
+/**
+ * Repeats `attempt` while the policy allows; throws the last error with the attempt count.
+ * "Outcome unknown" is sticky: once an attempt may have been applied, the call's final error
+ * says so even when a later attempt failed definitely (a 400 because the first one worked).
+ */
 export async function runWithRetries<T>(
   options: RetryLoopOptions,
   attempt: (attemptNumber: number) => Promise<AttemptOutcome<T>>,
 ): Promise<T> {
   const { request, policy } = options;
+  let earlierUnknown = false;
   for (let n = 1; ; n++) {
     const outcome = await attempt(n);
     if (outcome.ok) return outcome.value;
     const { failure } = outcome;
-    if (!failure || n >= policy.maxAttempts || !shouldRetry(failure, options.idempotent)) {
-      throw outcome.error.withAttempts(n);
+    const maybeApplied = outcome.error.outcomeUnknown || (failure !== undefined && distrusted(failure, request, options.distrust503));
+    const error = maybeApplied || earlierUnknown ? outcome.error.withOutcomeUnknown(earlierUnknown) : outcome.error;
+    const repeatUnsafe = maybeApplied && !options.idempotent;
+    if (!failure || n >= policy.maxAttempts || repeatUnsafe || !shouldRetry(failure, options.idempotent)) {
+      throw error.withAttempts(n);
     }
+    earlierUnknown ||= maybeApplied;
     const waitMs = backoffDelayMs(n, policy, options.random, outcome.retryAfterMs);
     options.logger?.info(
       { operation: request.operation, method: request.method, path: request.path, region: request.region, attempt: n, waitMs, reason: outcome.error.detail ?? outcome.error.message },
@@ -140,9 +154,14 @@ export async function runWithRetries<T>(
     try {
       await delay(waitMs, undefined, options.signal ? { signal: options.signal } : undefined);
     } catch (err) {
-      throw abortedError(request, n, err);
+      const aborted = abortedError(request, n, err);
+      throw earlierUnknown ? aborted.withOutcomeUnknown(true) : aborted;
     }
   }
+}
+
+function distrusted(failure: AttemptFailure, request: RequestIdentity, distrust503: boolean | undefined): boolean {
+  return distrust503 === true && request.method !== 'GET' && failure.kind === 'status' && failure.status === 503;
 }
 
 export function abortedError(request: RequestIdentity, attempts: number, cause?: unknown): NasApiError {

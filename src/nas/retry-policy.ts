@@ -8,6 +8,10 @@
 // retrying could create a second snapshot or invert a mirror back. Such failures surface
 // with `retryable: true, outcomeUnknown: true`, and the caller decides after checking
 // (the snapshot job looks the snapshot up by name before creating again).
+// "Outcome unknown" outlives the attempt that caused it (http.ts): when a retry after a timeout
+// gets a 400 because the first attempt took effect, the call still fails `outcomeUnknown: true`
+// (with `earlierOutcomeUnknown: true`). A caller that knows a 503 can follow an applied request
+// (the snapshot create) passes `distrust503`.
 
 export interface RetryPolicy {
   /** Total HTTP attempts per call, first one included (1 = no retries). */

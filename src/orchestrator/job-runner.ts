@@ -45,6 +45,8 @@ export interface RunRequest {
   trigger: RunTrigger;
   /** False while the queue will try again after a retryable failure. */
   finalAttempt: boolean;
+  /** Which execution of this run this is, as the queue counts them (1 for manual runs). */
+  execution?: number;
   /** How to get the volume lock: 'try' returns `busy` at once (the worker re-queues), 'wait' blocks. */
   lockMode: 'try' | 'wait';
 }
@@ -54,10 +56,14 @@ export type RunResult =
   | { kind: 'busy' }
   | { kind: 'failed'; runId?: string; error: Error; retryable: boolean };
 
-/** Whether a later attempt may succeed. */
+/**
+ * Whether a later attempt may succeed. A call whose outcome is unknown is worth another
+ * attempt even when its last answer was a definite 4xx: the next attempt re-observes
+ * (snapshot lookup by name, mirror /stat) and decides from what it sees.
+ */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof PermanentJobError) return false;
-  if (isNasApiError(err)) return err.retryable;
+  if (isNasApiError(err)) return err.retryable || err.outcomeUnknown;
   return true; // database / Redis / unexpected: worth another try
 }
 
@@ -112,6 +118,7 @@ export class JobRunner {
         scheduledAt: req.slot,
         trigger: req.trigger,
         worker: this.worker,
+        ...(req.execution !== undefined ? { execution: req.execution } : {}),
       });
       runId = run.id;
       if (!policy) {

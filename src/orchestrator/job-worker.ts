@@ -30,6 +30,15 @@ export function slotOf(job: Job): Date {
 }
 
 /**
+ * Which execution of the job this is: every failed attempt and every stall (a daemon killed
+ * mid-job) ran it once before. BullMQ counts these in Redis, so they are known even when
+ * PostgreSQL was down for the earlier executions.
+ */
+export function executionOf(job: Job): number {
+  return (job.attemptsMade ?? 0) + (job.stalledCounter ?? 0) + 1;
+}
+
+/**
  * The run's key in PostgreSQL: the job id is stable across retries and daemons of one cluster;
  * the prefix keeps two clusters (two Redis prefixes) that share a database apart.
  */
@@ -51,6 +60,7 @@ export function createJobWorker(options: JobWorkerOptions): Worker<JobData> {
         slot: slotOf(job),
         trigger: 'schedule',
         finalAttempt: job.attemptsMade + 1 >= attempts,
+        execution: executionOf(job),
         lockMode: 'try',
       });
       if (result.kind === 'busy') {

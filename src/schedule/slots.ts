@@ -17,6 +17,19 @@ export function snapshotName(prefix: string, slot: Date): string {
   return `${prefix}${iso.slice(0, 19).replace(/[-:]/g, '')}Z`;
 }
 
+const SLOT_STAMP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** The slot a name made by `snapshotName(prefix, …)` stands for; undefined for any other name. */
+export function slotOfSnapshotName(prefix: string, name: string): Date | undefined {
+  if (!name.startsWith(prefix)) return undefined;
+  const m = SLOT_STAMP.exec(name.slice(prefix.length));
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const slot = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Reject stamps that do not round-trip (month 13, 25 o'clock…).
+  return snapshotName(prefix, slot) === name ? slot : undefined;
+}
+
 export function nextRun(pattern: string, timeZone: string, after: Date): Date {
   return CronExpressionParser.parse(pattern, { tz: timeZone, currentDate: after }).next().toDate();
 }

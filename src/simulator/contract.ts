@@ -23,7 +23,15 @@ export interface FaultRule {
   hang?: boolean;
   /** Apply to at most this many matching requests, then expire. */
   times?: number;
+  /**
+   * Apply the request, then lose its reply (lost-replies.ts): `reset` the connection, `hang`
+   * (never answer), or answer this 5xx status instead. With `errorRate`, only that share.
+   */
+  loseReply?: LostReply;
 }
+
+/** How an applied request's reply is lost (FaultRule.loseReply). */
+export type LostReply = 'reset' | 'hang' | number;
 
 export interface SimulatorFaults {
   rules: FaultRule[];
@@ -168,5 +176,7 @@ export interface SimRequestRecord {
   path: string;
   region?: string;
   status: number;
+  /** The reply was lost after the request was applied (`status` is what the handler answered). */
+  replyLost?: LostReply;
   at: Date;
 }

@@ -2,8 +2,9 @@
 // added latency, or a hang, each optionally limited to `times` requests. Randomness comes
 // from a seeded generator so a given seed fails the same requests every run.
 import { z } from 'zod';
-import type { FaultRule, SimulatorFaults } from './contract.ts';
+import type { FaultRule, LostReply, SimulatorFaults } from './contract.ts';
 import { readDataFile, SimulatorConfigError } from './data-file.ts';
+import { LostReplySchema } from './lost-replies.ts';
 import { checkWith } from './validation.ts';
 
 export const FaultRuleSchema = z
@@ -15,9 +16,14 @@ export const FaultRuleSchema = z
     latencyMs: z.number().int().min(0).optional(),
     hang: z.boolean().optional(),
     times: z.number().int().min(1).optional(),
+    loseReply: LostReplySchema.optional(),
   })
-  .refine((r) => r.errorRate !== undefined || r.status !== undefined || r.latencyMs !== undefined || r.hang !== undefined, {
-    message: 'needs at least one of status, errorRate, latencyMs, hang',
+  .refine((r) => r.errorRate !== undefined || r.status !== undefined || r.latencyMs !== undefined || r.hang !== undefined || r.loseReply !== undefined, {
+    message: 'needs at least one of status, errorRate, latencyMs, hang, loseReply',
+  })
+  .refine((r) => r.loseReply === undefined || (r.status === undefined && r.hang === undefined), {
+    message: 'cannot be combined with status or hang (those answer without applying the request)',
+    path: ['loseReply'],
   });
 
 export const FaultsSchema = z.strictObject({ rules: z.array(FaultRuleSchema) });
@@ -58,6 +64,8 @@ export interface FaultDecision {
   latencyMs: number;
   hang: boolean;
   status?: number;
+  /** Apply the request, then lose the reply this way. */
+  loseReply?: LostReply;
 }
 
 /** Does `rule.route` ("*", "METHOD /path", "* /path", "/prefix*") cover this request? */
@@ -108,13 +116,15 @@ export class FaultInjector {
       if (active.remaining <= 0 || !routeMatches(rule.route, target)) continue;
       if (rule.region && target.region && rule.region.toUpperCase() !== target.region) continue;
       if (rule.region && !target.region) continue;
-      const isError = rule.status !== undefined || rule.errorRate !== undefined;
-      if (isError && this.random() >= (rule.errorRate ?? 1)) continue;
+      const isLoss = rule.loseReply !== undefined;
+      const isError = !isLoss && (rule.status !== undefined || rule.errorRate !== undefined);
+      if ((isError || isLoss) && this.random() >= (rule.errorRate ?? 1)) continue;
       active.remaining--;
       decision ??= { latencyMs: 0, hang: false };
       decision.latencyMs += rule.latencyMs ?? 0;
       if (rule.hang) decision.hang = true;
       if (isError) decision.status = rule.status ?? 500;
+      if (isLoss) decision.loseReply ??= rule.loseReply;
       if (decision.hang || decision.status !== undefined) break;
     }
     return decision;

@@ -4,11 +4,12 @@
 // the handler; errors become the NAS envelope (Keystone's body for Identity).
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify';
 import { registerAdminRoutes, ADMIN_PREFIX, type AdminActions } from './admin-routes.ts';
-import { SIM_REGIONS, type SimulatorCredentials } from './contract.ts';
+import { SIM_REGIONS, type SimRequestRecord, type SimulatorCredentials } from './contract.ts';
 import { errorBody, header, keystoneErrorBody, NasError, standardMessage } from './envelope.ts';
 import type { FaultInjector } from './faults.ts';
 import { HoldRequest, type HeldRequests } from './held-requests.ts';
 import { registerIdentityRoutes, TOKENS_PATH } from './identity-routes.ts';
+import { loseReply, markReplyLost, replyLostFor, wasReplyLost } from './lost-replies.ts';
 import { mirrorRoutes } from './mirror-routes.ts';
 import { isRegion, type Region, type SimWorld } from './model.ts';
 import type { NasRoute } from './nas-route.ts';
@@ -101,6 +102,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       return reply;
     }
     if (decision.status !== undefined) return sendError(request, reply, decision.status, standardMessage(decision.status));
+    if (decision.loseReply !== undefined) markReplyLost(request, decision.loseReply);
     world.clock.catchUp();
   });
   installRegionOutage(app, world, held);
@@ -109,17 +111,31 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     reply.header('date', world.clock.now().toUTCString());
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  const record = (request: FastifyRequest, outcome: { status: number; replyLost?: SimRequestRecord['replyLost'] }) => {
     const facts = factsOf(request);
-    if (facts.kind === 'admin') return;
     log.add({
       method: request.method,
       route: `${request.method} ${facts.route}`,
       path: facts.path,
       ...(facts.region ? { region: facts.region } : {}),
-      status: reply.statusCode,
+      ...outcome,
       at: world.clock.now(),
     });
+  };
+  /** Answers `status`, unless a loseReply fault marked the request: then the reply is lost. */
+  const answer = (request: FastifyRequest, reply: FastifyReply, status: number, send: () => FastifyReply | Promise<FastifyReply>) => {
+    const lost = replyLostFor(request);
+    if (lost === undefined) return send();
+    return loseReply(request, reply, lost, status, {
+      held,
+      record: (outcome) => record(request, outcome),
+      sendStatus: (gateway) => sendError(request, reply, gateway, standardMessage(gateway)),
+    });
+  };
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (factsOf(request).kind === 'admin' || wasReplyLost(request)) return;
+    record(request, { status: reply.statusCode });
   });
 
   app.setErrorHandler((err, request, reply) => {
@@ -128,7 +144,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       held.hang(request.raw.socket);
       return reply;
     }
-    if (err instanceof NasError) return sendError(request, reply, err.status, err.message);
+    if (err instanceof NasError) return answer(request, reply, err.status, () => sendError(request, reply, err.status, err.message));
     if (err instanceof BodyError) return sendError(request, reply, 400, err.message);
     const statusCode = (err as { statusCode?: number }).statusCode;
     if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return sendError(request, reply, statusCode, (err as Error).message);
@@ -176,7 +192,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
               body: request.body,
               ip: request.ip,
             });
-            return reply.code(result.status).send({ header: header(result.status), ...result.body });
+            return answer(request, reply, result.status, () => reply.code(result.status).send({ header: header(result.status), ...result.body }));
           },
         });
       }

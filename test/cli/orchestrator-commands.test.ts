@@ -140,7 +140,7 @@ describe('nasorch history / alerts / db migrate', () => {
   it('db migrate reports an up-to-date database', async () => {
     const cli = io();
     expect(await dbMigrateCommand(cli)).toBe(0);
-    expect(cli.out()).toMatch(/database is up to date \(1 migration\(s\) applied earlier\)/);
+    expect(cli.out()).toMatch(/database is up to date \(\d+ migration\(s\) applied earlier\)/);
   });
 
   it('main() turns a bad setting into one line and exit code 1', async () => {

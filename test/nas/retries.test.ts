@@ -6,7 +6,7 @@ import { NasApiError } from '../../src/nas/errors.ts';
 import { IdentityClient } from '../../src/nas/identity.ts';
 import { NasClient } from '../../src/nas/client.ts';
 import type { RunningSimulator } from '../../src/simulator/contract.ts';
-import { clientFor, failure, closedPort, countingFetch, FAST_RETRY, identityFor, requestsTo, startTestSimulator, VOL_LOGS } from './support.ts';
+import { clientFor, failure, closedPort, countingFetch, FAST_RETRY, identityFor, MIRROR_APP, requestsTo, startTestSimulator, VOL_APP, VOL_LOGS } from './support.ts';
 
 let sim: RunningSimulator;
 let identity: IdentityClient;
@@ -222,5 +222,71 @@ describe('caller abort', () => {
     const client = clientFor(sim, identity, { timeoutMs: 10_000, fetch: abortingFetch });
     const err = await failure(client.getUsage(VOL_LOGS, { signal: controller.signal }));
     expect(err).toMatchObject({ kind: 'aborted', retryable: false });
+  });
+});
+
+describe('"outcome unknown" survives the retries', () => {
+  const STOP = 'POST /v1/volumes/:volumeId/volume-mirrors/:volumeMirrorId/stop';
+  const CREATE = 'POST /v1/volumes/:volumeId/snapshots';
+
+  it('a stop that timed out but took effect, whose retry gets a 400: still outcomeUnknown (earlierOutcomeUnknown)', async () => {
+    // Applied, reply lost: the client times out and repeats the (idempotent) stop, which the
+    // API now refuses because the first one is under way.
+    sim.setFaults({ rules: [{ route: STOP, loseReply: 'hang', times: 1 }] });
+    const client = clientFor(sim, identity, { timeoutMs: 150 });
+    const err = await failure(client.stopMirror(VOL_APP, MIRROR_APP));
+    expect(err).toMatchObject({ kind: 'status', httpStatus: 400, attempts: 2, retryable: false, outcomeUnknown: true, earlierOutcomeUnknown: true });
+    expect(err.message).toMatch(/after 2 attempts \(an earlier attempt may have taken effect\)$/);
+    expect(err.toJSON()).toMatchObject({ outcomeUnknown: true, earlierOutcomeUnknown: true });
+    expect(requestsTo(sim, STOP).slice(-2).map((r) => [r.status, r.replyLost])).toEqual([
+      [202, 'hang'],
+      [400, undefined],
+    ]);
+  });
+
+  it('a 500 then a 404 on an idempotent DELETE: outcome unknown', async () => {
+    sim.setFaults({ rules: [{ route: 'DELETE /v1/volumes/:volumeId/snapshots/:snapshotId', status: 500, times: 1 }] });
+    const client = clientFor(sim, identity);
+    const err = await failure(client.deleteSnapshot(VOL_LOGS, 'no-such-snapshot'));
+    expect(err).toMatchObject({ httpStatus: 404, attempts: 2, outcomeUnknown: true, earlierOutcomeUnknown: true });
+  });
+
+  it('a definite failure stays definite: GET 503 then 404, or a create refused then 400', async () => {
+    sim.setFaults({ rules: [{ route: 'GET /v1/volumes/:volumeId', status: 503, times: 1 }] });
+    const client = clientFor(sim, identity);
+    expect(await failure(client.getVolume('no-such-volume'))).toMatchObject({ httpStatus: 404, attempts: 2, outcomeUnknown: false, earlierOutcomeUnknown: false });
+    sim.setFaults({ rules: [{ route: CREATE, status: 429, times: 1 }] });
+    await client.createSnapshot(VOL_LOGS, { name: 'twice' });
+    sim.setFaults({ rules: [{ route: CREATE, status: 503, times: 1 }] });
+    expect(await failure(client.createSnapshot(VOL_LOGS, { name: 'twice' }))).toMatchObject({ httpStatus: 400, outcomeUnknown: false });
+  });
+
+  it('distrust503: a 503 after an applied create is not repeated and is outcome unknown, for the caller to look up', async () => {
+    sim.setFaults({ rules: [{ route: CREATE, loseReply: 503, times: 1 }] });
+    const client = clientFor(sim, identity);
+    const before = requestsTo(sim, CREATE).length;
+    const err = await failure(client.createSnapshot(VOL_LOGS, { name: 'gateway-503' }, { distrust503: true }));
+    expect(err).toMatchObject({ httpStatus: 503, attempts: 1, retryable: true, outcomeUnknown: true, earlierOutcomeUnknown: false });
+    expect(requestsTo(sim, CREATE).slice(before).map((r) => [r.status, r.replyLost])).toEqual([[201, 503]]);
+    expect((await client.listSnapshots(VOL_LOGS)).filter((s) => s.name === 'gateway-503')).toHaveLength(1);
+  });
+
+  it('without distrust503 a 503 keeps its documented meaning (not processed): repeated, the 400 is definite', async () => {
+    // The documented meaning of 503 is kept for callers that did not opt in: repeated, and the
+    // 400 is a definite answer. The snapshot job opts in (jobs/snapshot.ts).
+    sim.setFaults({ rules: [{ route: CREATE, loseReply: 503, times: 1 }] });
+    const client = clientFor(sim, identity);
+    const err = await failure(client.createSnapshot(VOL_LOGS, { name: 'gateway-503-trusted' }));
+    expect(err).toMatchObject({ httpStatus: 400, attempts: 2, outcomeUnknown: false });
+  });
+});
+
+describe('at the job level', () => {
+  it('an unknown outcome is retried (the next attempt re-observes), a definite 400 is not', async () => {
+    const { isRetryable } = await import('../../src/orchestrator/job-runner.ts');
+    const base = { kind: 'status' as const, operation: 'stopMirror', method: 'POST', pathTemplate: '/x', path: '/x', httpStatus: 400, retryable: false };
+    expect(isRetryable(new NasApiError({ ...base, earlierOutcomeUnknown: true }))).toBe(true);
+    expect(isRetryable(new NasApiError({ ...base, outcomeUnknown: true }))).toBe(true);
+    expect(isRetryable(new NasApiError(base))).toBe(false);
   });
 });

@@ -11,12 +11,12 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function stackFor(volume: string): Promise<{ stack: TestStack; volumeId: string }> {
+async function stackFor(volume: string, schedule = '*/2 * * * * *'): Promise<{ stack: TestStack; volumeId: string }> {
   stack = await createTestStack();
   const volumes = await new NasConnection(stack.identity).client('KR1').listAllVolumes();
   await stack.writePolicy(
     'faults.yaml',
-    policyYaml('faults', `volumes:\n  names: [${volume}]\nsnapshot:\n  schedule: "*/2 * * * * *"\n  retention:\n    keepLast: 50`),
+    policyYaml('faults', `volumes:\n  names: [${volume}]\nsnapshot:\n  schedule: "${schedule}"\n  retention:\n    keepLast: 50`),
   );
   return { stack, volumeId: volumes.find((v) => v.name === volume)!.id };
 }
@@ -25,7 +25,9 @@ const CREATE = 'POST /v1/volumes/:volumeId/snapshots';
 
 describe('daemon under injected API faults', () => {
   it('retries a transient error until the slot succeeds, creating one snapshot', async () => {
-    const { stack, volumeId } = await stackFor('prod-db');
+    // Slots 5 s apart: the retries finish before the next slot (a slot overtaken by the next
+    // one is skipped, not back-filled; see slot-decision.ts).
+    const { stack, volumeId } = await stackFor('prod-db', '*/5 * * * * *');
     // The first two creations fail with a 500: outcome unknown, so the client does not repeat
     // the create itself; the queue retries the job, which looks the name up first.
     stack.sim.setFaults({ rules: [{ route: CREATE, status: 500, times: 2 }] });

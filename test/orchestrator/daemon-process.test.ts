@@ -66,10 +66,13 @@ describe('a daemon killed mid-run', () => {
     stack.sim.setFaults({ rules: [] });
 
     startDaemonProcess();
+    // The killed slot's create never reached the volume (the latency held it first): the
+    // recovered job creates it, unless the next slot ran first, when it is skipped (missed
+    // slots are not back-filled). Either way once, and the run says which.
     const finished = await vi.waitFor(
       async () => {
         const run = await prisma.jobRun.findUnique({ where: { runKey: victim.runKey } });
-        expect(run?.status).toBe('succeeded');
+        expect(['succeeded', 'skipped']).toContain(run?.status);
         return run!;
       },
       { timeout: 30_000, interval: 200 },
@@ -77,9 +80,10 @@ describe('a daemon killed mid-run', () => {
     expect(finished.attempts).toBe(2);
     expect(finished.id).toBe(victim.id);
 
-    const name = (finished.details as { snapshot: { name: string } }).snapshot.name;
+    const { name, reason } = (finished.details as { snapshot: { name: string; reason: string } }).snapshot;
     const snapshots = await new NasConnection(stack.identity).client('KR1').listSnapshots(volumeId);
-    expect(snapshots.filter((s) => s.name === name)).toHaveLength(1);
+    expect(snapshots.filter((s) => s.name === name)).toHaveLength(finished.status === 'succeeded' ? 1 : 0);
+    if (finished.status === 'skipped') expect(reason).toMatch(/not creating it again|not back-filled/);
     // No slot anywhere has two snapshots, and every run row is accounted for.
     const ours = snapshots.filter((s) => s.name.startsWith('nasorch-crash-'));
     expect(new Set(ours.map((s) => s.name)).size).toBe(ours.length);
