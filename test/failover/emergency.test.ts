@@ -92,5 +92,12 @@ describe('emergency failover with KR1 out', () => {
     expect(run.error).toMatch(/stop through the replica's region failed: .*Options: wait for the source region .*DELETE the mirror/);
     // At most the client's one retry after back-off on a 5xx (research 6.B step 3), never a loop.
     expect(s.sim.requests().filter((r) => /\/stop$/.test(r.route)).length).toBeLessThanOrEqual(2);
+    if (variant === 'fails') {
+      // The region is back: the operator resumes, the stop is sent again (it did not take effect).
+      s.sim.setSwitches({ outage: { KR1: 'none' } });
+      const resumed = await service.resume(run.id, { local: true });
+      expect(resumed.error).toBeNull();
+      expect(resumed.state).toBe('succeeded');
+    }
   }, 60_000);
 });

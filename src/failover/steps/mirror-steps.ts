@@ -39,7 +39,8 @@ export function stateToggleStep(action: Extract<MirrorAction, 'stop' | 'start'>)
       return { kind: 'done', detail: `${action} requested at ${String(intent.requestAt)} is taking effect (${statBefore?.status ?? 'unknown'})`, observation: { stat: statBefore } };
     }
     const sends = Number(intent.sends ?? 1);
-    if (ctx.run.kind === 'emergency' || sends > MAX_RESENDS || reading === null) {
+    // Re-sending stop/start is safe (not a toggle) but bounded: never a tight loop (A3).
+    if (sends > MAX_RESENDS || (reading === null && ctx.run.kind !== 'emergency')) {
       return { kind: 'wait-user', detail: emergencyOptions(ctx, `${action} was sent ${sends} time(s) but replication reads ${statBefore?.status ?? 'unreadable'}`) };
     }
     const requestAt = ctx.nas.now().toISOString();
