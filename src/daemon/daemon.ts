@@ -7,7 +7,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { alertKeys } from '../alerts/alert-book.ts';
 import { FailoverDaemonPart } from '../failover/daemon-part.ts';
 import { FAILOVER_STEP_JOB } from '../failover/executor.ts';
-import { registerFailoverRoutes } from '../failover/http-api.ts';
+import { registerControlApi } from '../control-api/routes.ts';
+import { asControlRefusal, failoverControl } from '../failover/control-adapter.ts';
 import { recordedWriterOverride } from '../failover/pair-record.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.ts';
@@ -157,7 +158,9 @@ export class Daemon {
           { name: 'redis', check: async () => void (await services.redis.ping()) },
           { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
         ],
-        ...(o.apiToken ? { routes: (server: FastifyInstance) => registerFailoverRoutes(server, { service: () => this.failover!.service(), token: o.apiToken! }) } : {}),
+        ...(o.apiToken
+          ? { routes: (server: FastifyInstance) => registerControlApi(server, { token: o.apiToken!, control: failoverControl(() => this.failover!.service()), asRefusal: asControlRefusal }) }
+          : {}),
       });
     }
     this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });

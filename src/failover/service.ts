@@ -294,6 +294,12 @@ export class FailoverService {
     return run ? this.runStatus(run.id) : null;
   }
 
+  /** The run an Alertmanager group already created, if any. */
+  async byAlertGroupKey(key: string): Promise<RunStatus | null> {
+    const run = await this.deps.prisma.failoverRun.findUnique({ where: { alertGroupKey: key }, select: { id: true } });
+    return run ? this.runStatus(run.id) : null;
+  }
+
   async events(runId: string): Promise<{ at: string; type: string; data: unknown }[]> {
     const rows = await this.deps.prisma.failoverEvent.findMany({ where: { runId }, orderBy: { id: 'asc' } });
     return rows.map((r) => ({ at: r.at.toISOString(), type: r.type, data: r.data }));

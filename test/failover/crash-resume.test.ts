@@ -23,7 +23,7 @@ const children: ChildProcess[] = [];
 
 function startDaemon(): ChildProcess {
   const c = spawn(process.execPath, [...NASORCH, 'daemon', '--config', stack.configDir], {
-    env: { ...process.env, ...stack.env, LOG_LEVEL: 'warn', NASORCH_FAILOVER_TICK_MS: '500' },
+    env: { ...process.env, ...stack.env, LOG_LEVEL: 'warn', NASORCH_FAILOVER_TICK_MS: '500', NASORCH_JOB_LOCK_MS: '1000', NASORCH_STALLED_INTERVAL_MS: '500' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   c.stderr!.on('data', (d) => process.stderr.write(`[daemon ${c.pid}] ${d}`));

@@ -4,14 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Daemon } from '../../src/daemon/daemon.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
-import { FAST_SIM_TIMING, groupYaml } from './support.ts';
+import { FailoverService } from '../../src/failover/service.ts';
+import { NasConnection } from '../../src/nas/connection.ts';
+import { FAST_SIM_TIMING, groupYaml, parseGroup } from './support.ts';
 
 const TOKEN = 'test-control-token-0123456789';
+const YAML = groupYaml({ settle: '{ reads: 1, interval: 1s, timeout: 30s }' });
 let stack: TestStack;
 let daemon: Daemon;
 beforeAll(async () => {
   stack = await createTestStack({ timing: FAST_SIM_TIMING });
-  await stack.writePolicy('groups.yaml', groupYaml({ settle: '{ reads: 1, interval: 1s, timeout: 30s }' }));
+  await stack.writePolicy('groups.yaml', YAML);
   daemon = await stack.startDaemon({ apiToken: TOKEN, failoverTickMs: 500 });
 }, 60_000);
 afterAll(() => stack?.close());
@@ -55,21 +58,46 @@ describe('failover control API', () => {
     expect(JSON.stringify(stack.logs)).not.toContain(TOKEN);
   });
 
+  it('POST /v1/failover-runs with an Idempotency-Key: a repeat returns the same run (a drill on the daemon)', async () => {
+    const bad = await call('POST', '/v1/failover-runs', { group: 'web-dr' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/^kind: /);
+    expect((await call('GET', '/v1/failover-runs/00000000-0000-0000-0000-000000000001')).status).toBe(404);
+    const stale = await call('POST', '/v1/failover-runs', { group: 'web-dr', kind: 'drill', planHash: 'stale', confirm: ['prod-web-dr'] });
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('plan-hash-mismatch');
+    const service = new FailoverService({ prisma: stack.db.prisma, nas: new NasConnection(stack.identity), groups: () => [parseGroup(YAML)], log: stack.log });
+    const plan = await service.plan('web-dr', 'drill');
+    const body = { group: 'web-dr', kind: 'drill', planHash: plan.planHash, confirm: ['prod-web-dr'] };
+    const created = await call('POST', '/v1/failover-runs', body, { authorization: `Bearer ${TOKEN}`, 'idempotency-key': 'k-2' });
+    expect(created.status).toBe(201);
+    const repeated = await call('POST', '/v1/failover-runs', body, { authorization: `Bearer ${TOKEN}`, 'idempotency-key': 'k-2' });
+    expect(repeated.status).toBe(200);
+    expect(repeated.body.id).toBe(created.body.id);
+    const done = await finished(created.body.id);
+    expect(done.error).toBeNull();
+    expect(done.state).toBe('succeeded');
+  }, 90_000);
+
   it('Alertmanager creates one run per groupKey awaiting approval; approval runs it on the daemon', async () => {
+    const mutating = () => stack.sim.requests().filter((r) => r.method === 'POST' && /\/(stop|start|invert-direction)$/.test(r.route)).length;
+    const before = mutating();
     const first = await call('POST', '/hooks/alertmanager', alert('{}:{alertname="KR1Down"}'));
     expect(first.status).toBe(202);
     expect(first.body.runs).toHaveLength(1);
+    expect(first.body.runs[0]).toMatchObject({ state: 'awaiting_approval', created: true });
     const again = await call('POST', '/hooks/alertmanager', alert('{}:{alertname="KR1Down"}'));
-    expect(again.body.runs).toEqual(first.body.runs);
-    const runId = first.body.runs[0];
+    expect(again.body.runs).toEqual([{ ...first.body.runs[0], created: false }]);
+    const runId = first.body.runs[0].id;
     const run = await call('GET', `/v1/failover-runs/${runId}`);
     expect(run.body).toMatchObject({ state: 'awaiting_approval', trigger: 'alertmanager' });
     await new Promise((r) => setTimeout(r, 1500));
-    expect(stack.sim.requests().filter((r) => r.method === 'POST' && /\/(stop|start|invert-direction)$/.test(r.route))).toEqual([]);
+    expect(mutating()).toBe(before);
 
     const busy = await call('POST', '/v1/failover-runs', { group: 'web-dr', kind: 'drill', planHash: 'x' });
     expect(busy.status).toBe(409);
-    expect(busy.body.error).toMatchObject({ code: 'active-run', runId });
+    expect(busy.body.code).toBe('active-run');
+    expect(busy.body.error).toContain(runId);
 
     const wrong = await call('POST', `/v1/failover-runs/${runId}/approve`, { planHash: 'nope' });
     expect(wrong.status).toBe(409);
@@ -79,27 +107,5 @@ describe('failover control API', () => {
     expect(done.error).toBeNull();
     expect(done.state).toBe('succeeded');
     expect(done.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['run-created', 'approved', 'api', 'intent', 'run-succeeded']));
-  }, 90_000);
-
-  it('POST /v1/failover-runs with an Idempotency-Key: a repeat returns the same run', async () => {
-    const plan = await call('GET', '/v1/failover-runs/00000000-0000-0000-0000-000000000000');
-    expect(plan.status).toBe(404);
-    const bad = await call('POST', '/v1/failover-runs', { group: 'web-dr' });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^request body: kind:/);
-    // Failback after the approved planned run above.
-    const planResponse = await fetch(`${daemon.httpUrl}/v1/failover-runs`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'idempotency-key': 'k-1' }, body: JSON.stringify({ group: 'web-dr', kind: 'failback', planHash: 'stale', confirm: ['prod-web'], ackInvertOnHalt: true }) });
-    const stale = (await planResponse.json()) as { error: { code: string; planHash: string } };
-    expect(planResponse.status).toBe(409);
-    expect(stale.error.code).toBe('plan-hash-mismatch');
-    const body = { group: 'web-dr', kind: 'failback', planHash: stale.error.planHash, confirm: ['prod-web'], ackInvertOnHalt: true };
-    const created = await call('POST', '/v1/failover-runs', body, { authorization: `Bearer ${TOKEN}`, 'idempotency-key': 'k-2' });
-    expect(created.status).toBe(201);
-    const repeated = await call('POST', '/v1/failover-runs', body, { authorization: `Bearer ${TOKEN}`, 'idempotency-key': 'k-2' });
-    expect(repeated.status).toBe(200);
-    expect(repeated.body.id).toBe(created.body.id);
-    const done = await finished(created.body.id);
-    expect(done.error).toBeNull();
-    expect(done.state).toBe('succeeded');
   }, 90_000);
 });
