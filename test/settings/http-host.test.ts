@@ -1,4 +1,5 @@
 // HTTP_HOST: where the health server listens. Loopback unless set (a container sets 0.0.0.0).
+import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ describe('the health server', () => {
   const start = async (host?: string) => {
     const { server } = await startHealthServer({ port: 0, ...(host ? { host } : {}), checks: [], log: createLogger({ level: 'silent', pretty: false }) });
     servers.push(server);
-    return (server as FastifyInstance).addresses();
+    return (server as FastifyInstance).addresses() as AddressInfo[];
   };
   // A non-loopback address of this machine, to show what another host would reach.
   const external = Object.values(networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address;
