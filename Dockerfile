@@ -19,7 +19,9 @@ RUN npm run build
 
 # --- runtime: production dependencies and the build only ---
 FROM node:24-bookworm-slim AS runtime
+# A 2 MB young generation: ~30 MB less RSS for an idle daemon (bench/README.md).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=2 \
     HTTP_HOST=0.0.0.0 \
     HTTP_PORT=9464
 WORKDIR /app
