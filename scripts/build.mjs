@@ -3,7 +3,8 @@
 // generates the Prisma client when missing or older than the schema, then compiles src/ and
 // jobs/ (generated client included) to dist/ with tsc. The SQL migrations are read from
 // prisma/migrations at run time, so nothing else needs copying.
-// --if-stale: do nothing when dist/ is newer than every input (the quick start's case).
+// --if-stale: do nothing when dist/ is newer than every input (directories included, so a deleted
+// source counts as a change); otherwise the same clean build.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
