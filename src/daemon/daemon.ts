@@ -139,6 +139,7 @@ export class Daemon {
     if (o.httpPort !== null) {
       this.http = await startHealthServer({
         port: o.httpPort ?? o.service.httpPort,
+        host: o.service.httpHost,
         log: o.log,
         checks: [
           { name: 'redis', check: async () => void (await services.redis.ping()) },
