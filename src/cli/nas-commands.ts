@@ -188,7 +188,9 @@ function report(io: CliIo, json: boolean, result: Record<string, string>, senten
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 function mirrorSummary(mirror: VolumeMirror): string {
-  return mirror.role === 'SOURCE' ? `SOURCE→${mirror.dstRegion}` : `DESTINATION←${mirror.srcRegion}`;
+  if (mirror.role === 'SOURCE') return `SOURCE→${mirror.dstRegion}`;
+  if (mirror.role === 'DESTINATION') return `DESTINATION←${mirror.srcRegion}`;
+  return `${mirror.role}?`; // undocumented role: shown as sent
 }
 
 const VOLUME_COLUMNS: Column<Volume>[] = [
@@ -196,7 +198,7 @@ const VOLUME_COLUMNS: Column<Volume>[] = [
   { header: 'NAME', value: (v) => v.name },
   { header: 'STATUS', value: (v) => v.status },
   { header: 'SIZE_GB', value: (v) => v.sizeGb, align: 'right' },
-  { header: 'PROTOCOL', value: (v) => v.mountProtocol.protocol },
+  { header: 'PROTOCOL', value: (v) => v.mountProtocol?.protocol },
   { header: 'INTERFACES', value: (v) => v.interfaces.map((i) => i.path ?? i.status) },
   { header: 'MIRRORS', value: (v) => v.mirrors.map(mirrorSummary) },
   { header: 'CREATED', value: (v) => v.createdAt },
@@ -246,7 +248,8 @@ function snapshotPolicyText(volume: Volume): string | undefined {
   if (policy.maxScheduledCount != null) parts.push(`keep ${policy.maxScheduledCount} scheduled`);
   const schedule = policy.schedule;
   if (schedule) {
-    const days = schedule.weekdays.length === 0 ? 'every day' : schedule.weekdays.map((d) => WEEKDAYS[d] ?? String(d)).join(',');
+    const weekdays = schedule.weekdays;
+    const days = weekdays === undefined ? 'days unknown' : weekdays.length === 0 ? 'every day' : weekdays.map((d) => WEEKDAYS[d] ?? String(d)).join(',');
     parts.push(`schedule ${schedule.time} ${schedule.timeOffset} ${days}`);
   } else {
     parts.push('no schedule');
@@ -261,7 +264,7 @@ function printVolume(io: CliIo, volume: Volume): void {
     ['Name', volume.name],
     ['Status', volume.status],
     ['Size', `${volume.sizeGb} GB`],
-    ['Protocol', protocol.cifsAuthIds?.length ? `${protocol.protocol} (${protocol.cifsAuthIds.join(', ')})` : protocol.protocol],
+    ['Protocol', protocol?.cifsAuthIds?.length ? `${protocol.protocol} (${protocol.cifsAuthIds.join(', ')})` : protocol?.protocol],
     ['ACL', volume.acl],
     ['Encryption', volume.encryption ? (volume.encryption.enabled ? 'on' : 'off') : undefined],
     ['Description', volume.description],

@@ -123,6 +123,7 @@ export class Daemon {
       prefix: this.prefix,
       nasFor: (region) => nas.client(region),
       log: o.log,
+      alerts: services.alerts,
       jobOptions: {
         attempts: o.jobAttempts ?? 5,
         backoff: { type: 'exponential', delay: o.jobBackoffMs ?? 10_000 },
