@@ -128,7 +128,7 @@ export interface SimQuirks {
 /** A change of quirks: absent fields stay; `true`/`false` (for all, or for `unknownValues`) turn everything on/off; a null value turns one unknown value off. */
 export type SimQuirksInput = {
   nulls?: boolean;
-  unknownValues?: { [K in keyof UnknownValueQuirks]?: string | null };
+  unknownValues?: boolean | { [K in keyof UnknownValueQuirks]?: string | null };
   oddCatalog?: boolean;
   malformedVolumes?: boolean;
 };

@@ -61,9 +61,10 @@ export const QuirksSchema = z.preprocess(
 
 /** `current` with `change` applied (a new object); a null unknown value turns that one off. */
 export function applyQuirks(current: SimQuirks, change: SimQuirksInput): SimQuirks {
-  const unknownValues: UnknownValueQuirks = { ...current.unknownValues };
+  const values = change.unknownValues;
+  const unknownValues: UnknownValueQuirks = values === false ? {} : { ...current.unknownValues };
   for (const field of FIELDS) {
-    const value = change.unknownValues?.[field];
+    const value = values === true ? DEFAULT_UNKNOWN_VALUES[field] : values === false ? undefined : values?.[field];
     if (value === null) delete unknownValues[field];
     else if (value !== undefined) unknownValues[field] = value;
   }
@@ -79,6 +80,7 @@ const Wrapped = z.strictObject({ quirks: QuirksSchema });
 
 /** Validates a change given in code or over HTTP; errors read "`source`: quirks.<field> …". */
 export function parseQuirks(value: unknown, source: string): SimQuirksInput {
+  // The schema expands `true`/`false`, so what comes back names every field it changes.
   if (value === undefined || value === null || Array.isArray(value) || (typeof value !== 'object' && typeof value !== 'boolean')) {
     throw new SimulatorConfigError(`${source}: quirks must be true, false or an object`);
   }
