@@ -3,7 +3,9 @@
 // call in-process with their own stdout/stderr/env.
 // Destructive calls (delete, restore, mirror start/stop/invert) refuse to run without --yes.
 import { Command, InvalidArgumentError } from 'commander';
+import { describeSkippedVolume } from '../nas/client.ts';
 import { createNasConnection, type NasConnection, type NasConnectionOptions } from '../nas/connection.ts';
+import type { SkippedItem } from '../nas/paging.ts';
 import type { NasClient } from '../nas/client.ts';
 import type { ListVolumesQuery, MirrorStat, RestoreHistory, Snapshot, Usage, Volume, VolumeInterface, VolumeMirror } from '../nas/schemas.ts';
 import { identitySettings, type IdentitySettings } from '../settings/settings.ts';
@@ -92,11 +94,13 @@ export async function runNasCommand(command: NasCommand, io: CliIo, deps: NasCom
     case 'volumes list': {
       if (command.all) {
         if (command.query.page !== undefined) throw new NasCommandError('--page and --all do not go together (--all walks every page)');
-        const volumes = await client.listAllVolumes(withoutPage(command.query));
+        const { volumes, skipped } = await client.listAllVolumesReporting(withoutPage(command.query));
+        warnSkipped(io, region, skipped);
         return json ? printJson(out, volumes) : printTable(out, VOLUME_COLUMNS, volumes, 'no volumes');
       }
-      const { volumes, paging } = await client.listVolumes(command.query);
-      if (paging.totalCount > volumes.length) {
+      const { volumes, paging, skipped } = await client.listVolumes(command.query);
+      warnSkipped(io, region, skipped);
+      if (paging.totalCount > volumes.length + skipped.length) {
         io.stderr.write(`showing ${volumes.length} of ${paging.totalCount} volumes (page ${paging.page}); pass --all for every page\n`);
       }
       return json ? printJson(out, volumes) : printTable(out, VOLUME_COLUMNS, volumes, 'no volumes');
@@ -186,6 +190,11 @@ function report(io: CliIo, json: boolean, result: Record<string, string>, senten
 // ---- Presentation -------------------------------------------------------------------------
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** One stderr line per malformed listing entry left out. */
+function warnSkipped(io: CliIo, region: string, skipped: readonly SkippedItem[]): void {
+  for (const entry of skipped) io.stderr.write(`skipped a malformed volume in the ${region} listing: ${describeSkippedVolume(entry)}\n`);
+}
 
 function mirrorSummary(mirror: VolumeMirror): string {
   if (mirror.role === 'SOURCE') return `SOURCE→${mirror.dstRegion}`;
