@@ -123,6 +123,8 @@ export interface SimQuirks {
    * `totalCount`): one with `name: null`, one with `id: null`. They exist only in the listing.
    */
   malformedVolumes: boolean;
+  /** Names of real volumes whose listing entries come with `name: null` (a volume of its own that turns malformed; GET by id answers as usual). */
+  namelessVolumes: string[];
 }
 
 /** A change of quirks: absent fields stay; `true`/`false` (for all, or for `unknownValues`) turn everything on/off; a null value turns one unknown value off. */
@@ -131,6 +133,7 @@ export type SimQuirksInput = {
   unknownValues?: boolean | { [K in keyof UnknownValueQuirks]?: string | null };
   oddCatalog?: boolean;
   malformedVolumes?: boolean;
+  namelessVolumes?: string[];
 };
 
 /** What clients see of a volume's data: the write sequence and whether they can write now. */

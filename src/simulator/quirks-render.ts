@@ -99,8 +99,12 @@ export function malformedVolumeEntries(region: Region): Json[] {
   ];
 }
 
-/** A region's volume list (rendered, filtered, sorted) with the malformed entries put in 2nd and 3rd place. */
-export function withMalformedVolumes(q: SimQuirks, region: Region, volumes: readonly unknown[], filtered: boolean): unknown[] {
-  if (!q.malformedVolumes || filtered) return [...volumes];
-  return [...volumes.slice(0, 1), ...malformedVolumeEntries(region), ...volumes.slice(1)];
+/**
+ * A region's volume list (rendered, filtered, sorted): `namelessVolumes` lose their name, and the
+ * malformed entries go in 2nd and 3rd place of an unfiltered list.
+ */
+export function withMalformedVolumes(q: SimQuirks, region: Region, volumes: readonly Json[], filtered: boolean): Json[] {
+  const listed = volumes.map((v) => (typeof v.name === 'string' && q.namelessVolumes.includes(v.name) ? { ...v, name: null } : v));
+  if (!q.malformedVolumes || filtered) return listed;
+  return [...listed.slice(0, 1), ...malformedVolumeEntries(region), ...listed.slice(1)];
 }

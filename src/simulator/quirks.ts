@@ -29,7 +29,7 @@ export const DEFAULT_UNKNOWN_VALUES: Required<UnknownValueQuirks> = {
 const FIELDS = Object.keys(DOCUMENTED_VALUES) as (keyof UnknownValueQuirks)[];
 
 export function defaultQuirks(): SimQuirks {
-  return { nulls: false, unknownValues: {}, oddCatalog: false, malformedVolumes: false };
+  return { nulls: false, unknownValues: {}, oddCatalog: false, malformedVolumes: false, namelessVolumes: [] };
 }
 
 const flag = z.boolean({ error: (issue) => (issue.input === undefined ? undefined : 'must be true or false') });
@@ -50,12 +50,13 @@ const UnknownValuesSchema = z.preprocess(
 );
 
 export const QuirksSchema = z.preprocess(
-  (v) => (typeof v === 'boolean' ? { nulls: v, unknownValues: v, oddCatalog: v, malformedVolumes: v } : v),
+  (v) => (typeof v === 'boolean' ? { nulls: v, unknownValues: v, oddCatalog: v, malformedVolumes: v, ...(v ? {} : { namelessVolumes: [] }) } : v),
   z.strictObject({
     nulls: flag.optional(),
     unknownValues: UnknownValuesSchema.optional(),
     oddCatalog: flag.optional(),
     malformedVolumes: flag.optional(),
+    namelessVolumes: z.array(z.string().trim().min(1, { error: 'must not be empty' }), { error: (issue) => (issue.input === undefined ? undefined : 'must be a list of volume names') }).optional(),
   }),
 );
 
@@ -73,6 +74,7 @@ export function applyQuirks(current: SimQuirks, change: SimQuirksInput): SimQuir
     unknownValues,
     oddCatalog: change.oddCatalog ?? current.oddCatalog,
     malformedVolumes: change.malformedVolumes ?? current.malformedVolumes,
+    namelessVolumes: [...(change.namelessVolumes ?? current.namelessVolumes)],
   };
 }
 

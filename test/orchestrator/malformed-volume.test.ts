@@ -71,4 +71,17 @@ describe('a region with malformed volumes in its listing', () => {
     expect(await alert('malformed-volume:KR1:quirk-unnamed-kr1')).toMatchObject({ status: 'resolved' });
     expect(await alert('malformed-volume:KR1:#3')).toMatchObject({ status: 'resolved' });
   });
+  it('a volume of its own whose entry turns malformed keeps its schedulers, with an alert naming it', async () => {
+    stack.sim.setQuirks({ namelessVolumes: ['prod-web'] });
+    const result = await daemon.reconcile('test');
+    expect(result).toMatchObject({ added: [], removed: [], unchanged: 2 });
+    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toContain(`nightly.${ids['prod-web']}.snapshot`);
+    const a = await alert(`malformed-volume:KR1:${ids['prod-web']}`);
+    expect(a).toMatchObject({ status: 'open', volumeId: ids['prod-web'] });
+    expect(a!.message).toContain(`(id "${ids['prod-web']}", no name): name: Invalid input: expected string, received null`);
+
+    stack.sim.setQuirks({ namelessVolumes: [] });
+    expect(await daemon.reconcile('test')).toMatchObject({ added: [], removed: [], unchanged: 4 });
+    expect(await alert(`malformed-volume:KR1:${ids['prod-web']}`)).toMatchObject({ status: 'resolved' });
+  });
 });

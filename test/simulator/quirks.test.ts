@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatorConfigError, startSimulator } from '../../src/simulator/index.ts';
 import { activeVolume, admin, connect, EMPTY_STATE, expectFailure, issueToken, mirroredPair, simulator, volumeBody } from './helpers.ts';
 
-const OFF = { nulls: false, unknownValues: {}, oddCatalog: false, malformedVolumes: false };
+const OFF = { nulls: false, unknownValues: {}, oddCatalog: false, malformedVolumes: false, namelessVolumes: [] };
 const ALL_VALUES = { snapshotType: 'ARCHIVE', mirrorStatus: 'RESYNCING', mirrorRole: 'PEER', mirrorDirection: 'BIDIRECTIONAL', statStatus: 'SYNCING' };
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-quirks-'));
@@ -35,13 +35,13 @@ describe('setting the quirks', () => {
     writeFileSync(path, 'quirks: true\nregions: {}\n');
     const sim = await simulator({ state: path, quirks: { oddCatalog: false, unknownValues: { mirrorRole: null, statStatus: 'STALE' } } });
     const { mirrorRole: _off, ...values } = ALL_VALUES;
-    expect(sim.quirks()).toEqual({ nulls: true, unknownValues: { ...values, statStatus: 'STALE' }, oddCatalog: false, malformedVolumes: true });
+    expect(sim.quirks()).toEqual({ nulls: true, unknownValues: { ...values, statStatus: 'STALE' }, oddCatalog: false, malformedVolumes: true, namelessVolumes: [] });
   });
 
   it('change over the admin endpoint (only what is named) and reset to the start values', async () => {
     const sim = await simulator({ state: EMPTY_STATE, quirks: { nulls: true } });
     expect((await admin(sim, 'POST', '/quirks', { unknownValues: { snapshotType: 'COLD' } })).body).toEqual({ ...OFF, nulls: true, unknownValues: { snapshotType: 'COLD' } });
-    expect((await admin(sim, 'POST', '/quirks', true)).body).toEqual({ nulls: true, unknownValues: ALL_VALUES, oddCatalog: true, malformedVolumes: true });
+    expect((await admin(sim, 'POST', '/quirks', true)).body).toEqual({ nulls: true, unknownValues: ALL_VALUES, oddCatalog: true, malformedVolumes: true, namelessVolumes: [] });
     expect((await admin(sim, 'POST', '/quirks', { unknownValues: false })).body.unknownValues).toEqual({});
     expect((await admin(sim, 'DELETE', '/quirks')).body).toEqual({ ...OFF, nulls: true });
   });
@@ -143,6 +143,22 @@ describe('malformed volumes', () => {
     expect((await api.get('/v1/volumes?name=a')).body.volumes).toHaveLength(1);
     expect((await api.get('/v1/volumes', 'kr2')).body.volumes.map((v: { id: string | null }) => v.id)).toEqual(['quirk-unnamed-kr2', null]);
     expectFailure(await api.get('/v1/volumes/quirk-unnamed-kr1'), 404);
+  });
+});
+
+describe('nameless volumes', () => {
+  it('list the named real volumes with name null; GET by id answers as usual; false clears the list', async () => {
+    const { sim, api } = await connect({ state: EMPTY_STATE, quirks: { namelessVolumes: ['b'] } });
+    const a = await activeVolume(sim, api, 'a');
+    const b = await activeVolume(sim, api, 'b');
+    const listed = (await api.get('/v1/volumes')).body.volumes.map((v: { id: string; name: string | null }) => [v.id, v.name]);
+    expect(listed).toEqual([
+      [a.id, 'a'],
+      [b.id, null],
+    ]);
+    expect((await api.get(`/v1/volumes/${b.id}`)).body.volume.name).toBe('b');
+    expect((await admin(sim, 'POST', '/quirks', { namelessVolumes: 'b' })).body.error).toBe('quirks: quirks.namelessVolumes must be a list of volume names (got "b")');
+    expect(sim.setQuirks(false).namelessVolumes).toEqual([]);
   });
 });
 
