@@ -2,18 +2,13 @@
 // HTTP, with real PostgreSQL and Redis through the JobRunner): a snapshot of an unknown type is
 // never pruned; an unknown /stat status is neither ACTIVE nor HALT (window jobs do not act, the
 // HALT alert is neither raised nor resolved); an unknown mirror role is never SOURCE.
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertBook } from '../../src/alerts/alert-book.ts';
-import { VolumeLock } from '../../src/coordination/volume-lock.ts';
-import { RunRecorder } from '../../src/history/run-recorder.ts';
 import { NasConnection } from '../../src/nas/connection.ts';
-import { JobRunner } from '../../src/orchestrator/job-runner.ts';
-import { parsePolicyText } from '../../src/policy/parse-policy-text.ts';
 import type { Policy } from '../../src/policy/policy.ts';
 import type { JobKind } from '../../src/schedule/job-kinds.ts';
-import { createTestStack, policyYaml, type TestStack } from '../support/stack.ts';
+import { jobRunnerFor, runJob, testPolicy } from '../support/job-runs.ts';
+import { createTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let nas: NasConnection;
@@ -21,32 +16,8 @@ let redis: Redis;
 let mirrorId: string;
 const ids: Record<string, string> = {};
 
-function policy(name: string, spec: string): Policy {
-  const parsed = parsePolicyText(policyYaml(name, spec), `${name}.yaml`, { defaultRegion: 'KR1' });
-  expect(parsed.errors.map((e) => e.format())).toEqual([]);
-  return parsed.policies[0]!;
-}
-
-async function run(p: Policy, kind: JobKind, volume: string) {
-  const runner = new JobRunner({
-    prisma: stack.db.prisma,
-    recorder: new RunRecorder(stack.db.prisma),
-    alerts: new AlertBook(stack.db.prisma),
-    locks: new VolumeLock(redis, { prefix: stack.redis.prefix }),
-    nasFor: (r) => nas.client(r),
-    policy: (n) => (n === p.name ? p : undefined),
-    log: stack.log,
-    now: () => stack.sim.now(),
-  });
-  return runner.run({
-    data: { kind, policy: p.name, volumeId: ids[volume]!, volumeName: volume, region: 'KR1' },
-    runKey: `test-${randomUUID()}`,
-    slot: stack.sim.now(),
-    trigger: 'manual',
-    finalAttempt: true,
-    lockMode: 'wait',
-  });
-}
+const policy = testPolicy;
+const run = (p: Policy, kind: JobKind, volume: string) => runJob(jobRunnerFor(stack, redis, nas, p), stack, p, kind, { id: ids[volume]!, name: volume });
 
 const alert = (key: string) => stack.db.prisma.alert.findUnique({ where: { key } });
 const mirrorCalls = (action: string) => stack.sim.requests().filter((r) => r.route === `POST /v1/volumes/:volumeId/volume-mirrors/:mirrorId/${action}`).length;
