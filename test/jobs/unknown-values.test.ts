@@ -1,7 +1,8 @@
 // Decisions stay strict when the API sends undocumented values (the simulator's quirks mode, over
 // HTTP, with real PostgreSQL and Redis through the JobRunner): a snapshot of an unknown type is
-// never pruned; an unknown /stat status is neither ACTIVE nor HALT (window jobs do not act, the
-// HALT alert is neither raised nor resolved); an unknown mirror role is never SOURCE.
+// never pruned; an unknown /stat status is neither ACTIVE nor HALT (window jobs send no call, the
+// HALT and RETRIEVE FAILED alerts are neither raised nor resolved); an unknown direction names no
+// writer, so no mirror call is made at all.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NasConnection } from '../../src/nas/connection.ts';
@@ -17,10 +18,14 @@ let mirrorId: string;
 const ids: Record<string, string> = {};
 
 const policy = testPolicy;
-const run = (p: Policy, kind: JobKind, volume: string) => runJob(jobRunnerFor(stack, redis, nas, p), stack, p, kind, { id: ids[volume]!, name: volume });
+// Short settle rule; waiting between /stat reads moves the simulated clock.
+const SETTLE = { settleChecks: 1, settleIntervalMs: 1000, stuckMs: 2 * 3600_000 };
+const run = (p: Policy, kind: JobKind, volume: string) =>
+  runJob(jobRunnerFor(stack, redis, nas, p, { replication: SETTLE, sleep: (ms) => stack.sim.advance(ms) }), stack, p, kind, { id: ids[volume]!, name: volume });
 
 const alert = (key: string) => stack.db.prisma.alert.findUnique({ where: { key } });
-const mirrorCalls = (action: string) => stack.sim.requests().filter((r) => r.route === `POST /v1/volumes/:volumeId/volume-mirrors/:mirrorId/${action}`).length;
+const mirrorCalls = (action: string) => stack.sim.requests().filter((r) => r.method === 'POST' && r.route.endsWith(`/${action}`)).length;
+const statReads = () => stack.sim.requests().filter((r) => r.route.endsWith('/stat')).length;
 const WINDOW = policy('window', `volumes:\n  names: [prod-web]\nreplication:\n  window: { start: "0 1 * * *", stop: "0 5 * * *" }`);
 const WATCH = policy('watch', `volumes:\n  names: [prod-web]\nreplication:\n  rpo: 6h`);
 
@@ -57,12 +62,13 @@ describe('prune with an undocumented snapshot type', () => {
 });
 
 describe('an undocumented /stat status', () => {
-  it('is not ACTIVE: mirror-start does not skip as "already ACTIVE" nor call start; it fails for good naming the status', async () => {
+  it('is not ACTIVE: mirror-start does not skip as "already ACTIVE" nor call start; it alerts naming the status', async () => {
     stack.sim.setQuirks({ unknownValues: { statStatus: 'SYNCING' } });
     const result = await run(WINDOW, 'mirror-start', 'prod-web');
-    expect(result).toMatchObject({ kind: 'failed', retryable: false });
-    const a = await alert(`job-failed:mirror-start:window:${ids['prod-web']}`);
-    expect(a!.message).toContain(`is in undocumented /stat status "SYNCING" (mirror ${mirrorId}); not starting it`);
+    expect(result.kind).toBe('failed');
+    const a = await alert(`mirror-unsettled:${ids['prod-web']}`);
+    expect(a).toMatchObject({ status: 'open', severity: 'warning' });
+    expect(a!.message).toContain(`mirror ${mirrorId} of volume prod-web (${ids['prod-web']}) stayed SYNCING`);
     expect(mirrorCalls('start')).toBe(0);
   });
 
@@ -73,7 +79,8 @@ describe('an undocumented /stat status', () => {
     const stops = mirrorCalls('stop');
     stack.sim.setQuirks({ unknownValues: { statStatus: 'SUSPENDED' } });
     const result = await run(WINDOW, 'mirror-stop', 'prod-web');
-    expect(result).toMatchObject({ kind: 'failed', retryable: false });
+    expect(result.kind).toBe('failed');
+    expect((await alert(`mirror-unsettled:${ids['prod-web']}`))!.message).toContain('stayed SUSPENDED');
     expect(mirrorCalls('stop')).toBe(stops);
   });
 
@@ -98,12 +105,14 @@ describe('an undocumented /stat status', () => {
   });
 });
 
-describe('an undocumented mirror role', () => {
-  it('is never SOURCE: mirror: auto finds no mirror and the job fails for good', async () => {
-    stack.sim.setQuirks({ unknownValues: { mirrorRole: 'PEER' } });
+describe('an undocumented mirror direction', () => {
+  it('names no writer: the job fails without any mirror call', async () => {
+    stack.sim.setQuirks({ unknownValues: { mirrorDirection: 'BIDIRECTIONAL' } });
+    const reads = statReads();
     const result = await run(WATCH, 'mirror-stat', 'prod-web');
-    expect(result).toMatchObject({ kind: 'failed', retryable: false });
-    expect((await alert(`job-failed:mirror-stat:watch:${ids['prod-web']}`))!.message).toContain('has no mirror where it is SOURCE');
-    stack.sim.setQuirks({ unknownValues: { mirrorRole: null } });
+    expect(result.kind).toBe('failed');
+    expect(result.kind === 'failed' && result.error.message).toContain('unknown direction; no mirror call is made on a guess');
+    expect(statReads()).toBe(reads);
+    stack.sim.setQuirks({ unknownValues: { mirrorDirection: null } });
   });
 });

@@ -7,7 +7,7 @@ import { AlertBook } from '../../src/alerts/alert-book.ts';
 import { VolumeLock } from '../../src/coordination/volume-lock.ts';
 import { RunRecorder } from '../../src/history/run-recorder.ts';
 import type { NasConnection } from '../../src/nas/connection.ts';
-import { JobRunner } from '../../src/orchestrator/job-runner.ts';
+import { JobRunner, type JobRunnerDeps } from '../../src/orchestrator/job-runner.ts';
 import { parsePolicyText } from '../../src/policy/parse-policy-text.ts';
 import type { Policy } from '../../src/policy/policy.ts';
 import type { JobKind } from '../../src/schedule/job-kinds.ts';
@@ -20,7 +20,8 @@ export function testPolicy(name: string, spec: string): Policy {
   return parsed.policies[0]!;
 }
 
-export function jobRunnerFor(stack: TestStack, redis: Redis, nas: NasConnection, p: Policy): JobRunner {
+/** `overrides`: e.g. `replication` settings, or a `sleep` that advances the simulated clock. */
+export function jobRunnerFor(stack: TestStack, redis: Redis, nas: NasConnection, p: Policy, overrides: Partial<JobRunnerDeps> = {}): JobRunner {
   return new JobRunner({
     prisma: stack.db.prisma,
     recorder: new RunRecorder(stack.db.prisma),
@@ -30,6 +31,7 @@ export function jobRunnerFor(stack: TestStack, redis: Redis, nas: NasConnection,
     policy: (n) => (n === p.name ? p : undefined),
     log: stack.log,
     now: () => stack.sim.now(),
+    ...overrides,
   });
 }
 
