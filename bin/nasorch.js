@@ -1,17 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npx nasorch` works right after
-// `npm install` with no build step. Generates the Prisma client first if an install
-// skipped our postinstall script (npm 11 asks before running install scripts).
-import { execFileSync } from 'node:child_process';
+// Runs the compiled command line (dist/, made by `npm run build`; a package or a git install
+// carries it). From a checkout without a build, say how to get one instead of a stack trace.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
 
-if (!existsSync(fileURLToPath(new URL('../src/generated/prisma/client.ts', import.meta.url)))) {
-  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/setup.mjs', import.meta.url)), '--quiet', '--generate-only'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+const entry = new URL('../dist/src/cli/entry.js', import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  process.stderr.write('nasorch: not built yet (no dist/): run `npm run build`, or `npm run dev -- <command>` to run the sources\n');
+  process.exit(1);
 }
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+await import(entry.href);

@@ -3,6 +3,7 @@
 // the peer's (left from before a direction change) are resolved.
 import { alertKeys } from '../src/alerts/alert-book.ts';
 import type { PrismaClient } from '../src/db/prisma.ts';
+import { isKnownStatStatus } from '../src/nas/schemas.ts';
 import { formatDuration } from '../src/policy/duration.ts';
 import { mirrorStuck, TRANSIENT_STAT_STATUSES } from '../src/replication/mirror-decisions.ts';
 import { lastTransferFailed, peerOf } from '../src/replication/pair.ts';
@@ -11,7 +12,7 @@ import type { JobContext, JobOutcome } from './context.ts';
 import { describeTarget, pairOf, readStat } from './mirror.ts';
 
 /** Every alert this job keeps, per volume. */
-const WATCHED_KEYS = [alertKeys.rpo, alertKeys.mirrorHalt, alertKeys.mirrorRetrieveFailed, alertKeys.mirrorTransferFailed, alertKeys.mirrorStuck];
+const WATCHED_KEYS = [alertKeys.rpo, alertKeys.mirrorHalt, alertKeys.mirrorRetrieveFailed, alertKeys.mirrorTransferFailed, alertKeys.mirrorStuck, alertKeys.mirrorStatusUnknown];
 
 export async function runMirrorStat(ctx: JobContext): Promise<JobOutcome> {
   const rules = ctx.policy.replication;
@@ -63,6 +64,19 @@ export async function runMirrorStat(ctx: JobContext): Promise<JobOutcome> {
   }
 
   const haltExpected = failedOver || (rules.window !== undefined && inStopPeriod(rules.window, ctx.policy.timezone, now));
+  // An undocumented status is neither HALT nor RETRIEVE FAILED: those alerts stay as they were.
+  const statusKnown = isKnownStatStatus(stat.status);
+  if (!statusKnown) {
+    alerts.push('status-unknown');
+    await ctx.alerts.raise({
+      ...base,
+      key: alertKeys.mirrorStatusUnknown(volume.id),
+      severity: 'warning',
+      message: `replication of ${named} reports undocumented /stat status ${JSON.stringify(stat.status)} (mirror ${pair.mirrorId}); HALT and RETRIEVE FAILED alerts are left as they were`,
+    });
+  } else {
+    await ctx.alerts.resolve(alertKeys.mirrorStatusUnknown(volume.id));
+  }
   if (stat.status === 'HALT' && !haltExpected) {
     alerts.push('halt');
     await ctx.alerts.raise({
@@ -71,7 +85,7 @@ export async function runMirrorStat(ctx: JobContext): Promise<JobOutcome> {
       severity: 'critical',
       message: `replication of ${named} is HALTed outside a stop window (mirror ${pair.mirrorId})`,
     });
-  } else {
+  } else if (statusKnown) {
     await ctx.alerts.resolve(alertKeys.mirrorHalt(volume.id));
   }
 
@@ -83,7 +97,7 @@ export async function runMirrorStat(ctx: JobContext): Promise<JobOutcome> {
       severity: 'warning',
       message: `replication status of ${named} could not be retrieved (RETRIEVE FAILED, mirror ${pair.mirrorId})`,
     });
-  } else {
+  } else if (statusKnown) {
     await ctx.alerts.resolve(alertKeys.mirrorRetrieveFailed(volume.id));
     // RETRIEVE FAILED carries no figures: the transfer-failed alert stays as it was until they come back.
     if (lastTransferFailed(stat)) {

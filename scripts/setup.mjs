@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // One-time set-up shared by `npm start` and `npm test`: installs dependencies when missing,
-// generates the Prisma client, and checks that Redis and PostgreSQL answer (saying how to
-// start them if not). Uses only Node built-ins: it runs before dependencies exist.
+// generates the Prisma client, builds dist/ when older than the sources (--build), and checks
+// that Redis and PostgreSQL answer (saying how to start them if not). Uses only Node built-ins:
+// it runs before dependencies exist. Not shipped: an installed package carries the built client.
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -10,8 +11,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const quiet = process.argv.includes('--quiet');
-// --generate-only: from `postinstall` and the bin launcher; no install, no service checks.
+// --generate-only: from the build and scripts/dev.mjs; no install, no build, no service checks.
+// --build: also compile dist/ when older than the sources (`npm start` runs the built bin; the
+// tests run the sources and pack their own build).
 const generateOnly = process.argv.includes('--generate-only');
+const build = process.argv.includes('--build');
 const say = (m) => quiet || console.error(`setup: ${m}`);
 
 function run(cmd, args, env = {}) {
@@ -36,6 +40,8 @@ if (!existsSync(generated) || statSync(generated).mtimeMs < statSync(schema).mti
 }
 
 if (generateOnly) process.exit(0);
+
+if (build) run(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--if-stale', ...(quiet ? ['--quiet'] : [])]);
 
 function probe(url, fallbackPort) {
   const u = new URL(url);

@@ -26,6 +26,9 @@ export const alertKeys = {
   mirrorStuck: (volumeId: string) => `mirror-stuck:${volumeId}`,
   /** A window start/stop found the mirror UPDATING/PENDING/RETRIEVE FAILED and did not call. */
   mirrorUnsettled: (volumeId: string) => `mirror-unsettled:${volumeId}`,
+  mirrorStatusUnknown: (volumeId: string) => `mirror-status-unknown:${volumeId}`,
+  /** `entry`: the volume's id, else `#<position>` in the listing. */
+  malformedVolume: (region: string, entry: string) => `malformed-volume:${region}:${entry}`,
   configInvalid: () => 'config-invalid',
   regionUnreachable: (region: string) => `region-unreachable:${region}`,
 };
@@ -67,6 +70,12 @@ export class AlertBook {
       data: { status: 'resolved', resolvedAt: this.now() },
     });
     if (count > 0) this.log?.info({ alert: key }, 'alert resolved');
+  }
+
+  /** Keys of the open alerts whose key starts with `prefix`. */
+  async openKeysWithPrefix(prefix: string): Promise<string[]> {
+    const rows = await this.prisma.alert.findMany({ where: { status: 'open', key: { startsWith: prefix } }, select: { key: true } });
+    return rows.map((r) => r.key);
   }
 
   async list(options: { openOnly?: boolean; limit?: number } = {}) {

@@ -19,19 +19,21 @@ export function registerDemoCommand(program: Command): void {
     .description('run a daemon against the built-in NAS simulator with the policies in ./config')
     .option('-c, --config <dir>', 'policy directory', './config')
     .option('--sim-port <port>', 'simulator port (0: any free port)', '0')
+    .option('--redis-prefix <prefix>', 'Redis key prefix of the demo', DEMO_REDIS_PREFIX)
+    .option('--schema <name>', 'PostgreSQL schema of the demo', DEMO_SCHEMA)
     .option('--no-failover', 'skip the planned failover + failback on prod-web')
-    .action(async (opts: { config: string; simPort: string; failover: boolean }) => {
+    .action(async (opts: { config: string; simPort: string; redisPrefix: string; schema: string; failover: boolean }) => {
       const log = createLogger();
       const sim = await startSimulator({ port: Number(opts.simPort), clock: 'real' });
       const service = serviceSettings();
       const db = new URL(splitDatabaseUrl(service.databaseUrl).url);
-      db.searchParams.set('schema', DEMO_SCHEMA);
+      db.searchParams.set('schema', opts.schema);
       process.stderr.write(
         [
           '',
           `nasorch demo: simulator at ${sim.url} (tenant ${sim.credentials.tenantId}), policies from ${opts.config}`,
           `  health:  http://127.0.0.1:${service.httpPort}/readyz`,
-          `  history: DATABASE_URL='${db}' NASORCH_REDIS_PREFIX=${DEMO_REDIS_PREFIX} npx nasorch history`,
+          `  history: DATABASE_URL='${db}' NASORCH_REDIS_PREFIX=${opts.redisPrefix} npx nasorch history`,
           '  Ctrl-C stops it.',
           '',
         ].join('\n'),
@@ -39,7 +41,7 @@ export function registerDemoCommand(program: Command): void {
       if (opts.failover) {
         const identity = { identityUrl: sim.identityUrl, tenantId: sim.credentials.tenantId, username: sim.credentials.username, password: sim.credentials.password, region: 'KR1' };
         setTimeout(() => {
-          runFailoverDemo({ simUrl: sim.url, service, identity, databaseSchema: DEMO_SCHEMA, redisPrefix: DEMO_REDIS_PREFIX, log, write: (line) => process.stderr.write(`${line}\n`) }).catch((err: unknown) =>
+          runFailoverDemo({ simUrl: sim.url, service, identity, databaseSchema: opts.schema, redisPrefix: opts.redisPrefix, log, write: (line) => process.stderr.write(`${line}\n`) }).catch((err: unknown) =>
             process.stderr.write(`failover demo failed: ${(err as Error).message}\n`),
           );
         }, 3000).unref();
@@ -57,8 +59,8 @@ export function registerDemoCommand(program: Command): void {
           },
           log,
           ...daemonTuning(),
-          redisPrefix: DEMO_REDIS_PREFIX,
-          databaseSchema: DEMO_SCHEMA,
+          redisPrefix: opts.redisPrefix,
+          databaseSchema: opts.schema,
           shutdownTimeoutMs: 5000,
         });
       } finally {

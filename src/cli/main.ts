@@ -1,43 +1,25 @@
-// The `nasorch` command line. Each command group lives in its own module and registers
-// itself here; failures end as one line on stderr and a non-zero exit code.
+// The `nasorch` command line. Commands are listed in ./commands.ts and their modules load only
+// when run; failures end as one line on stderr and a non-zero exit code.
 import { Command, CommanderError } from 'commander';
-import { registerDaemonCommand } from './daemon-command.ts';
-import { registerDbCommands } from './db-command.ts';
-import { registerDemoCommand } from './demo-command.ts';
+import { addCommands, commandNamed, COMMANDS, type CommandEntry } from './commands.ts';
 import { describeError } from './errors.ts';
-import { registerFailoverCommands } from './failover-command.ts';
-import { registerNasCommands } from './nas-commands.ts';
-import { registerPairsCommand } from './pairs-command.ts';
-import { registerPlanCommand } from './plan-command.ts';
-import { registerRecordsCommands } from './records-commands.ts';
-import { registerRunCommand } from './run-command.ts';
-import { registerSimulatorCommand } from './simulator-command.ts';
-import { registerValidateCommand } from './validate-command.ts';
 
-export function buildProgram(): Command {
+/** The program with every command; those in `load` (default: all) fully, the others as stubs. */
+export async function buildProgram(load?: readonly CommandEntry[]): Promise<Command> {
   const program = new Command('nasorch')
     .description('Snapshots, replication and failover for NHN Cloud NAS')
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  registerDaemonCommand(program);
-  registerDemoCommand(program);
-  registerValidateCommand(program);
-  registerPlanCommand(program);
-  registerRunCommand(program);
-  registerRecordsCommands(program);
-  registerDbCommands(program);
-  registerNasCommands(program);
-  registerSimulatorCommand(program);
-  registerPairsCommand(program);
-  registerFailoverCommands(program);
+  await addCommands(program, load ?? COMMANDS);
   return program;
 }
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const target = commandNamed(argv.slice(2));
+    const program = await buildProgram(target ? [target] : []);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

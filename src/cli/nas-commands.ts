@@ -3,7 +3,9 @@
 // call in-process with their own stdout/stderr/env.
 // Destructive calls (delete, restore, mirror start/stop/invert) refuse to run without --yes.
 import { Command, InvalidArgumentError } from 'commander';
+import { describeSkippedVolume } from '../nas/client.ts';
 import { createNasConnection, type NasConnection, type NasConnectionOptions } from '../nas/connection.ts';
+import type { SkippedItem } from '../nas/paging.ts';
 import type { NasClient } from '../nas/client.ts';
 import type { ListVolumesQuery, MirrorStat, RestoreHistory, Snapshot, Usage, Volume, VolumeInterface, VolumeMirror } from '../nas/schemas.ts';
 import { identitySettings, type IdentitySettings } from '../settings/settings.ts';
@@ -92,11 +94,13 @@ export async function runNasCommand(command: NasCommand, io: CliIo, deps: NasCom
     case 'volumes list': {
       if (command.all) {
         if (command.query.page !== undefined) throw new NasCommandError('--page and --all do not go together (--all walks every page)');
-        const volumes = await client.listAllVolumes(withoutPage(command.query));
+        const { volumes, skipped } = await client.listAllVolumesReporting(withoutPage(command.query));
+        warnSkipped(io, region, skipped);
         return json ? printJson(out, volumes) : printTable(out, VOLUME_COLUMNS, volumes, 'no volumes');
       }
-      const { volumes, paging } = await client.listVolumes(command.query);
-      if (paging.totalCount > volumes.length) {
+      const { volumes, paging, skipped } = await client.listVolumes(command.query);
+      warnSkipped(io, region, skipped);
+      if (paging.totalCount > volumes.length + skipped.length) {
         io.stderr.write(`showing ${volumes.length} of ${paging.totalCount} volumes (page ${paging.page}); pass --all for every page\n`);
       }
       return json ? printJson(out, volumes) : printTable(out, VOLUME_COLUMNS, volumes, 'no volumes');
@@ -187,8 +191,15 @@ function report(io: CliIo, json: boolean, result: Record<string, string>, senten
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
+/** One stderr line per malformed listing entry left out. */
+function warnSkipped(io: CliIo, region: string, skipped: readonly SkippedItem[]): void {
+  for (const entry of skipped) io.stderr.write(`skipped a malformed volume in the ${region} listing: ${describeSkippedVolume(entry)}\n`);
+}
+
 function mirrorSummary(mirror: VolumeMirror): string {
-  return mirror.role === 'SOURCE' ? `SOURCE→${mirror.dstRegion}` : `DESTINATION←${mirror.srcRegion}`;
+  if (mirror.role === 'SOURCE') return `SOURCE→${mirror.dstRegion}`;
+  if (mirror.role === 'DESTINATION') return `DESTINATION←${mirror.srcRegion}`;
+  return `${mirror.role}?`; // undocumented role: shown as sent
 }
 
 const VOLUME_COLUMNS: Column<Volume>[] = [
@@ -196,7 +207,7 @@ const VOLUME_COLUMNS: Column<Volume>[] = [
   { header: 'NAME', value: (v) => v.name },
   { header: 'STATUS', value: (v) => v.status },
   { header: 'SIZE_GB', value: (v) => v.sizeGb, align: 'right' },
-  { header: 'PROTOCOL', value: (v) => v.mountProtocol.protocol },
+  { header: 'PROTOCOL', value: (v) => v.mountProtocol?.protocol },
   { header: 'INTERFACES', value: (v) => v.interfaces.map((i) => i.path ?? i.status) },
   { header: 'MIRRORS', value: (v) => v.mirrors.map(mirrorSummary) },
   { header: 'CREATED', value: (v) => v.createdAt },
@@ -246,7 +257,8 @@ function snapshotPolicyText(volume: Volume): string | undefined {
   if (policy.maxScheduledCount != null) parts.push(`keep ${policy.maxScheduledCount} scheduled`);
   const schedule = policy.schedule;
   if (schedule) {
-    const days = schedule.weekdays.length === 0 ? 'every day' : schedule.weekdays.map((d) => WEEKDAYS[d] ?? String(d)).join(',');
+    const weekdays = schedule.weekdays;
+    const days = weekdays === undefined ? 'days unknown' : weekdays.length === 0 ? 'every day' : weekdays.map((d) => WEEKDAYS[d] ?? String(d)).join(',');
     parts.push(`schedule ${schedule.time} ${schedule.timeOffset} ${days}`);
   } else {
     parts.push('no schedule');
@@ -261,7 +273,7 @@ function printVolume(io: CliIo, volume: Volume): void {
     ['Name', volume.name],
     ['Status', volume.status],
     ['Size', `${volume.sizeGb} GB`],
-    ['Protocol', protocol.cifsAuthIds?.length ? `${protocol.protocol} (${protocol.cifsAuthIds.join(', ')})` : protocol.protocol],
+    ['Protocol', protocol?.cifsAuthIds?.length ? `${protocol.protocol} (${protocol.cifsAuthIds.join(', ')})` : protocol?.protocol],
     ['ACL', volume.acl],
     ['Encryption', volume.encryption ? (volume.encryption.enabled ? 'on' : 'off') : undefined],
     ['Description', volume.description],

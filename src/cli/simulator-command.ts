@@ -12,6 +12,8 @@ export interface SimulatorCommandOptions {
   state?: string;
   faults?: string;
   seed?: number;
+  /** Real-cloud quirks mode, all quirks on (finer control: `quirks:` in the state file, /_admin/quirks). */
+  quirks?: boolean;
 }
 
 export interface SimulatorCommandIo {
@@ -51,6 +53,7 @@ export async function runSimulatorCommand(
     ...(options.state ? { state: options.state } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.quirks ? { quirks: true } : {}),
   });
   const passwordHint = options.state ? `the password in ${options.state}` : 'the demo password from the README';
   io.out.write(
@@ -73,6 +76,7 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--state <file>', 'state file (JSON or YAML) with credentials and volumes; default: the built-in demo')
     .option('--faults <file>', 'faults file (JSON or YAML) with fault rules')
     .option('--seed <n>', 'seed for fault randomness', integerOption('--seed', 0, 2 ** 31 - 1))
+    .option('--quirks', 'real-cloud quirks mode: nulls, undocumented values, odd catalog entries, malformed listing entries')
     .action(async (options: SimulatorCommandOptions) => {
       await runSimulatorCommand(options);
     });

@@ -136,6 +136,7 @@ export class Daemon {
       prefix: this.prefix,
       nasFor: (region) => nas.client(region),
       log: o.log,
+      alerts: services.alerts,
       jobOptions: {
         attempts: o.jobAttempts ?? 5,
         backoff: { type: 'exponential', delay: o.jobBackoffMs ?? 10_000 },
@@ -153,6 +154,7 @@ export class Daemon {
     if (o.httpPort !== null) {
       this.http = await startHealthServer({
         port: o.httpPort ?? o.service.httpPort,
+        host: o.service.httpHost,
         log: o.log,
         checks: [
           { name: 'redis', check: async () => void (await services.redis.ping()) },

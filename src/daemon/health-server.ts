@@ -1,6 +1,7 @@
 // /healthz: the process is up. /readyz: Redis and PostgreSQL answer (503 naming what does not).
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.ts';
+import { DEFAULT_HTTP_HOST } from '../settings/settings.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -33,7 +34,7 @@ export async function startHealthServer(options: {
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
   });
   options.routes?.(server as unknown as FastifyInstance);
-  const address = await server.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  const address = await server.listen({ port: options.port, host: options.host ?? DEFAULT_HTTP_HOST });
   return { server, url: address };
 }
 

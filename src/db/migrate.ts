@@ -5,10 +5,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { packagePath } from '../package-root.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+export const MIGRATIONS_DIR = packagePath('prisma', 'migrations');
 
 /** The advisory lock key Prisma's migrate holds while applying. */
 const PRISMA_MIGRATE_LOCK = 72707369;

@@ -1,5 +1,6 @@
 // One pino logger for the process: JSON lines, pretty on a terminal. Secrets are redacted
 // by path; pino's `*` matches one level only, so every depth that can hold one is listed.
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -19,9 +20,19 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+/** pino-pretty is a dev dependency: an installed package logs JSON lines on a terminal too. */
+function prettyPrinterInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
-  const pretty = options.pretty ?? (process.stdout.isTTY === true && !process.env.CI);
+  const pretty = (options.pretty ?? (process.stdout.isTTY === true && !process.env.CI)) && prettyPrinterInstalled();
   const redact = { paths: REDACT_PATHS, censor: '[redacted]' };
   if (options.destination) return pino({ level, redact }, options.destination as pino.DestinationStream);
   if (pretty) return pino({ level, redact, transport: { target: 'pino-pretty', options: { destination: 2 } } });

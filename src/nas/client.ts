@@ -6,25 +6,27 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { NasApiError } from './errors.ts';
 import { noResponseOutcome, NoResponse, runWithRetries, sendOnce, type AttemptOutcome, type RawResponse, type RequestIdentity } from './http.ts';
-import { DEFAULT_TIMEOUT_MS, findNasEndpoint, type CatalogEntry, type IdentityClient } from './identity.ts';
+import { DEFAULT_TIMEOUT_MS, findNasEndpoint, type IdentityClient, type ServiceCatalog } from './identity.ts';
 import { fillPath, NAS_OPERATIONS, type NasOperationName } from './operations.ts';
-import { collectPages, DEFAULT_PAGE_LIMIT } from './paging.ts';
+import { collectUnknownValues, warnUnknownValuesOnce } from './open-enum.ts';
+import { checkItems, collectPages, collectPagesReporting, DEFAULT_PAGE_LIMIT, type SkippedItem } from './paging.ts';
 import { interpretNasResponse } from './response.ts';
 import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.ts';
-import type {
-  CreateMirrorInput,
-  CreateVolumeInput,
-  ListRestoreHistoriesQuery,
-  ListVolumesQuery,
-  MirrorStat,
-  Paging,
-  RestoreHistory,
-  Snapshot,
-  UpdateVolumeInput,
-  Usage,
-  Volume,
-  VolumeInterface,
-  VolumeMirror,
+import {
+  Volume as VolumeSchema,
+  type CreateMirrorInput,
+  type CreateVolumeInput,
+  type ListRestoreHistoriesQuery,
+  type ListVolumesQuery,
+  type MirrorStat,
+  type Paging,
+  type RestoreHistory,
+  type Snapshot,
+  type UpdateVolumeInput,
+  type Usage,
+  type Volume,
+  type VolumeInterface,
+  type VolumeMirror,
 } from './schemas.ts';
 
 export interface NasClientOptions {
@@ -119,22 +121,37 @@ export class NasClient {
 
   // ---- Volumes ----------------------------------------------------------------------------
 
-  /** One page of volumes. */
-  async listVolumes(query: ListVolumesQuery = {}, options?: CallOptions): Promise<{ volumes: Volume[]; paging: Paging }> {
-    const { volumes, paging } = await this.#call('listVolumes', { query: { ...query }, options });
-    return { volumes, paging };
+  /**
+   * One page of volumes. Entries are checked one by one: one that does not match the schema
+   * (no usable id or name, …) is left out and listed in `skipped` with the field at fault.
+   */
+  async listVolumes(query: ListVolumesQuery = {}, options?: CallOptions): Promise<{ volumes: Volume[]; paging: Paging; skipped: SkippedItem[] }> {
+    const { volumes: raw, paging } = await this.#call('listVolumes', { query: { ...query }, options });
+    const { result, unknown } = collectUnknownValues(() => checkItems(raw, VolumeSchema));
+    warnUnknownValuesOnce(this.#logger, unknown, { operation: 'listVolumes', region: this.region });
+    return { volumes: result.items, paging, skipped: result.skipped };
   }
 
-  /** Every volume matching the filters, walking all pages (`limit` = page size). */
-  async listAllVolumes(query: Omit<ListVolumesQuery, 'page'> = {}, options?: CallOptions): Promise<Volume[]> {
-    return collectPages(
+  /** Every volume matching the filters (all pages, `limit` = page size), and the entries skipped as malformed. */
+  async listAllVolumesReporting(query: Omit<ListVolumesQuery, 'page'> = {}, options?: CallOptions): Promise<{ volumes: Volume[]; skipped: SkippedItem[] }> {
+    const { items, skipped } = await collectPagesReporting(
       async (page, limit) => {
-        const { volumes, paging } = await this.listVolumes({ ...query, page, limit }, options);
-        return { items: volumes, paging };
+        const { volumes, paging, skipped } = await this.listVolumes({ ...query, page, limit }, options);
+        return { items: volumes, paging, skipped };
       },
       { limit: query.limit ?? DEFAULT_PAGE_LIMIT },
       (volume) => volume.id,
     );
+    return { volumes: items, skipped };
+  }
+
+  /** Every volume matching the filters; malformed entries are left out with a warning each. */
+  async listAllVolumes(query: Omit<ListVolumesQuery, 'page'> = {}, options?: CallOptions): Promise<Volume[]> {
+    const { volumes, skipped } = await this.listAllVolumesReporting(query, options);
+    for (const entry of skipped) {
+      this.#logger?.warn({ region: this.region, ...entry }, `skipped a malformed volume in the ${this.region} listing: ${describeSkippedVolume(entry)}`);
+    }
+    return volumes;
   }
 
   async getVolume(volumeId: string, options?: CallOptions): Promise<Volume> {
@@ -310,12 +327,15 @@ export class NasClient {
           result = await send(await this.#identity.getAuthorization());
         }
         if (!isRaw(result)) return result;
-        return interpretNasResponse(result, schema, request) as AttemptOutcome<OperationResult<N>>;
+        const raw = result;
+        const { result: outcome, unknown } = collectUnknownValues(() => interpretNasResponse(raw, schema, request));
+        warnUnknownValuesOnce(this.#logger, unknown, { operation: name, region: this.region });
+        return outcome as AttemptOutcome<OperationResult<N>>;
       },
     );
   }
 
-  #baseUrl(request: RequestIdentity, catalog: readonly CatalogEntry[]): string {
+  #baseUrl(request: RequestIdentity, catalog: ServiceCatalog): string {
     if (this.#endpointOverride) return this.#endpointOverride;
     const lookup = findNasEndpoint(catalog, this.region);
     if (lookup.ok) return lookup.url;
@@ -351,6 +371,12 @@ function responseInfo(request: RequestIdentity, raw: RawResponse): NasResponseIn
     resultCode: typeof code === 'number' ? code : null,
     date: date && !Number.isNaN(date.getTime()) ? date : null,
   };
+}
+
+/** `volume #3 (id "…", no name): name: expected string, received null` */
+export function describeSkippedVolume(entry: SkippedItem): string {
+  const names = [entry.id ? `id "${entry.id}"` : 'no id', entry.name ? `name "${entry.name}"` : 'no name'].join(', ');
+  return `volume #${entry.position + 1} (${names}): ${entry.field}: ${entry.problem}`;
 }
 
 function isRaw(value: RawResponse | AttemptOutcome<never>): value is RawResponse {

@@ -37,18 +37,30 @@ export interface IdentityClientOptions {
   random?: () => number;
 }
 
-const CatalogEndpoint = z.looseObject({ region: z.string(), publicURL: z.string() });
-const CatalogEntry = z.looseObject({ type: z.string(), name: z.string().optional(), endpoints: z.array(CatalogEndpoint).default([]) });
-export type CatalogEntry = z.infer<typeof CatalogEntry>;
+/**
+ * The token's service catalog as sent. Only the `nasv1` entry is ever read (findNasEndpoint);
+ * other services' entries are ignored whatever their shape (no `region`, `endpoints: null`…),
+ * and even the NAS entry is checked only when a NAS endpoint is needed (not with NAS_API_URL).
+ */
+export type ServiceCatalog = readonly unknown[];
+
+/** The documented shape of a catalog entry (what findNasEndpoint reads from the `nasv1` one). */
+export interface CatalogEntry {
+  type: string;
+  name?: string;
+  endpoints: { region: string; publicURL: string }[];
+}
+
+const CatalogEndpoint = z.looseObject({ region: z.string().min(1), publicURL: z.string().min(1) });
 
 const TokenResponse = z.looseObject({
   access: z.looseObject({
     token: z.looseObject({
       id: z.string().min(1),
       expires: z.string(),
-      issued_at: z.string().optional(),
+      issued_at: z.string().nullish(),
     }),
-    serviceCatalog: z.array(CatalogEntry).default([]),
+    serviceCatalog: z.unknown().transform((catalog): ServiceCatalog => (Array.isArray(catalog) ? catalog : [])),
   }),
 });
 
@@ -99,26 +111,54 @@ export function tokenValidity(expires: string, issuedAt: string | undefined, rec
 
 export type EndpointLookup = { ok: true; url: string } | { ok: false; message: string };
 
-/** The `nasv1` endpoint for a region (case-insensitive). Never another region's. */
-export function findNasEndpoint(catalog: readonly CatalogEntry[], region: string): EndpointLookup {
-  const nasEntries = catalog.filter((entry) => entry.type === 'nasv1');
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function describeEndpointProblem(raw: unknown, error: z.ZodError): string {
+  if (!isRecord(raw)) return ' is not an object';
+  const field = error.issues[0]?.path[0];
+  return field === undefined ? ' is invalid' : `.${String(field)} is ${raw[String(field)] === null ? 'null' : 'missing or not a string'}`;
+}
+
+/**
+ * The `nasv1` endpoint for a region (case-insensitive). Never another region's. Only `nasv1`
+ * entries are looked at; in them an unreadable endpoint is passed over, and named in the
+ * message if no readable one serves the region.
+ */
+export function findNasEndpoint(catalog: ServiceCatalog, region: string): EndpointLookup {
+  const nasEntries = catalog.filter((entry): entry is Record<string, unknown> => isRecord(entry) && entry.type === 'nasv1');
   if (nasEntries.length === 0) {
-    return { ok: false, message: `the service catalog has no NAS (nasv1) entry; is NAS enabled for this tenant? (types offered: ${catalog.map((e) => e.type).join(', ') || 'none'})` };
+    const types = catalog.map((e) => (isRecord(e) && typeof e.type === 'string' ? e.type : undefined)).filter((t) => t !== undefined);
+    return { ok: false, message: `the service catalog has no NAS (nasv1) entry; is NAS enabled for this tenant? (types offered: ${types.join(', ') || 'none'})` };
   }
   const wanted = region.toUpperCase();
-  for (const entry of nasEntries) {
-    const endpoint = entry.endpoints.find((e) => e.region.toUpperCase() === wanted);
-    if (endpoint) return { ok: true, url: endpoint.publicURL.replace(/\/+$/, '') };
+  const offered = new Set<string>();
+  const unreadable: string[] = [];
+  for (const [index, entry] of nasEntries.entries()) {
+    const where = nasEntries.length > 1 ? `nasv1 entry ${index + 1}` : 'nasv1 entry';
+    if (!Array.isArray(entry.endpoints)) {
+      unreadable.push(`${where} has endpoints ${entry.endpoints === null ? 'null' : 'missing or not a list'}`);
+      continue;
+    }
+    for (const [i, raw] of entry.endpoints.entries()) {
+      const endpoint = CatalogEndpoint.safeParse(raw);
+      if (!endpoint.success) {
+        unreadable.push(`${where} endpoints[${i}]${describeEndpointProblem(raw, endpoint.error)}`);
+        continue;
+      }
+      const endpointRegion = endpoint.data.region.toUpperCase();
+      if (endpointRegion === wanted) return { ok: true, url: endpoint.data.publicURL.replace(/\/+$/, '') };
+      offered.add(endpointRegion);
+    }
   }
-  const offered = [...new Set(nasEntries.flatMap((e) => e.endpoints.map((ep) => ep.region.toUpperCase())))];
-  return { ok: false, message: `no NAS (nasv1) endpoint for region ${wanted} in the service catalog (it offers: ${offered.join(', ') || 'none'})` };
+  const why = unreadable.length > 0 ? `; unreadable: ${unreadable.join('; ')}` : '';
+  return { ok: false, message: `no NAS (nasv1) endpoint for region ${wanted} in the service catalog (it offers: ${[...offered].join(', ') || 'none'}${why})` };
 }
 
 // ---- Client -------------------------------------------------------------------------------
 
 interface Session {
   token: string;
-  catalog: readonly CatalogEntry[];
+  catalog: ServiceCatalog;
   validity: TokenValidity;
 }
 
@@ -160,12 +200,12 @@ export class IdentityClient {
   }
 
   /** The service catalog that came with the current token. */
-  async getServiceCatalog(): Promise<readonly CatalogEntry[]> {
+  async getServiceCatalog(): Promise<ServiceCatalog> {
     return (await this.#validSession()).catalog;
   }
 
   /** Token and catalog of the same session, in one step (what a NAS request needs). */
-  async getAuthorization(): Promise<{ readonly token: string; readonly catalog: readonly CatalogEntry[] }> {
+  async getAuthorization(): Promise<{ readonly token: string; readonly catalog: ServiceCatalog }> {
     const session = await this.#validSession();
     return { token: session.token, catalog: session.catalog };
   }
@@ -272,7 +312,7 @@ export class IdentityClient {
       return { ok: false, error: this.#invalid(raw.json === undefined ? 'token response is not JSON' : `token response does not match the schema at ${firstIssue(parsed.error)}`) };
     }
     const { token, serviceCatalog } = parsed.data.access;
-    const validity = tokenValidity(token.expires, token.issued_at, this.#clock().getTime(), this.#marginMs);
+    const validity = tokenValidity(token.expires, token.issued_at ?? undefined, this.#clock().getTime(), this.#marginMs);
     if (!validity) return { ok: false, error: this.#invalid('token response has an unreadable access.token.expires') };
     if (validity.lifetimeMs === 0) {
       this.#logger?.warn({ tenantId: this.tenantId }, 'identity token already expired on arrival (clock skew?); using it once');

@@ -2,8 +2,9 @@
 export { NasClient, type CallOptions, type NasClientOptions } from './client.ts';
 export { createNasConnection, NasConnection, type NasConnectionOptions } from './connection.ts';
 export { NasApiError, isNasApiError, type NasFailureKind } from './errors.ts';
-export { IdentityClient, findNasEndpoint, type CatalogEntry, type IdentityClientOptions, type IdentityCredentials } from './identity.ts';
+export { IdentityClient, findNasEndpoint, type CatalogEntry, type ServiceCatalog, type IdentityClientOptions, type IdentityCredentials } from './identity.ts';
 export { NAS_OPERATIONS, type NasOperationName } from './operations.ts';
-export { collectPages, walkPages, PagingError, type Page } from './paging.ts';
+export { collectPages, collectPagesReporting, walkPages, PagingError, type Page, type SkippedItem } from './paging.ts';
+export { isKnown, type KnownOrUnknown, type UnknownValue } from './open-enum.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 export * from './schemas.ts';

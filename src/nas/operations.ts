@@ -10,7 +10,7 @@ import {
   SnapshotListResponse,
   SnapshotResponse,
   UsageResponse,
-  VolumeListResponse,
+  VolumeListPage,
   VolumeMirrorResponse,
   VolumeResponse,
 } from './schemas.ts';
@@ -34,7 +34,7 @@ const VOLUME = '/v1/volumes/{volumeId}';
 const MIRROR = `${VOLUME}/volume-mirrors/{mirrorId}`;
 
 export const NAS_OPERATIONS = {
-  listVolumes: op('GET', '/v1/volumes', VolumeListResponse, true),
+  listVolumes: op('GET', '/v1/volumes', VolumeListPage, true),
   createVolume: op('POST', '/v1/volumes', VolumeResponse, false),
   getVolume: op('GET', VOLUME, VolumeResponse, true),
   updateVolume: op('PATCH', VOLUME, HeaderOnlyResponse, true),

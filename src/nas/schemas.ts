@@ -1,14 +1,25 @@
 // Runtime schemas for NHN Cloud NAS API v1 (../shared/reference/nhn-nas-api-v1.en.md).
-// Objects are loose (`z.looseObject`): NHN documents that undocumented fields such as
-// `stationId` appear in responses, and they must not break parsing.
-// Fields the spec lists for every object but which samples omit (e.g. `encryption.keys`)
-// are optional; nullable where a sample shows null.
+// Parse leniently where the spec promises nothing, so one odd answer cannot blind a region:
+// - objects are loose (`z.looseObject`): NHN documents that undocumented fields such as
+//   `stationId` appear in responses;
+// - enumerated fields are open (open-enum.ts): an undocumented value is kept, typed apart, and
+//   logged once; decisions ask `isKnown…` first;
+// - `null` (or absence) is accepted for every field nasorch does not need to act, normalised to
+//   `undefined` (`[]` for lists where "none" is what null means). Ids and names nasorch acts on
+//   stay required: volume id/name/sizeGb, mirror id and its volume ids/regions, snapshot
+//   id/name/type/preserved/createdAt, /stat status.
 import { z } from 'zod';
+import { isKnown, openEnum, type KnownOrUnknown } from './open-enum.ts';
+
+/** null or absent → undefined. */
+const optional = <S extends z.ZodType>(schema: S) => schema.nullish().transform((v) => v ?? undefined);
+/** A list where null means none. */
+const list = <S extends z.ZodType>(item: S) => z.array(item).nullish().transform((v) => v ?? []);
 
 export const ResponseHeader = z.looseObject({
   isSuccessful: z.boolean(),
   resultCode: z.number().int(),
-  resultMessage: z.string(),
+  resultMessage: optional(z.string()),
 });
 export type ResponseHeader = z.infer<typeof ResponseHeader>;
 
@@ -20,103 +31,126 @@ export const Paging = z.looseObject({
 export type Paging = z.infer<typeof Paging>;
 
 /** `/stat` vocabulary (note the space in "RETRIEVE FAILED"). */
-export const MirrorStatStatus = z.enum(['ACTIVE', 'UPDATING', 'DELETING', 'PENDING', 'HALT', 'RETRIEVE FAILED']);
-export type MirrorStatStatus = z.infer<typeof MirrorStatStatus>;
+export const MIRROR_STAT_STATUSES = ['ACTIVE', 'UPDATING', 'DELETING', 'PENDING', 'HALT', 'RETRIEVE FAILED'] as const;
+export type KnownMirrorStatStatus = (typeof MIRROR_STAT_STATUSES)[number];
+export type MirrorStatStatus = KnownOrUnknown<KnownMirrorStatStatus>;
+export const MirrorStatStatus = openEnum('volumeMirrorStat.status', MIRROR_STAT_STATUSES);
+export const isKnownStatStatus = (s: MirrorStatStatus | undefined): s is KnownMirrorStatStatus => isKnown(MIRROR_STAT_STATUSES, s);
+
 /** Mirror-object vocabulary. */
-export const MirrorStatus = z.enum(['INITIALIZED', 'UPDATING', 'DELETING', 'PENDING']);
-export const MirrorRole = z.enum(['SOURCE', 'DESTINATION']);
-export const MirrorDirection = z.enum(['FORWARD', 'REVERSE']);
-export const SnapshotType = z.enum(['NORMAL', 'SCHEDULED', 'MIRROR']);
-export type SnapshotType = z.infer<typeof SnapshotType>;
+export const MIRROR_STATUSES = ['INITIALIZED', 'UPDATING', 'DELETING', 'PENDING'] as const;
+export type KnownMirrorStatus = (typeof MIRROR_STATUSES)[number];
+export type MirrorStatus = KnownOrUnknown<KnownMirrorStatus>;
+export const MirrorStatus = openEnum('mirror.status', MIRROR_STATUSES);
+export const isKnownMirrorStatus = (s: MirrorStatus | undefined): s is KnownMirrorStatus => isKnown(MIRROR_STATUSES, s);
+
+export const MIRROR_ROLES = ['SOURCE', 'DESTINATION'] as const;
+export type KnownMirrorRole = (typeof MIRROR_ROLES)[number];
+export type MirrorRole = KnownOrUnknown<KnownMirrorRole>;
+export const MirrorRole = openEnum('mirror.role', MIRROR_ROLES);
+export const isKnownMirrorRole = (r: MirrorRole | undefined): r is KnownMirrorRole => isKnown(MIRROR_ROLES, r);
+
+export const MIRROR_DIRECTIONS = ['FORWARD', 'REVERSE'] as const;
+export type KnownMirrorDirection = (typeof MIRROR_DIRECTIONS)[number];
+export type MirrorDirection = KnownOrUnknown<KnownMirrorDirection>;
+export const MirrorDirection = openEnum('mirror.direction', MIRROR_DIRECTIONS);
+export const isKnownMirrorDirection = (d: MirrorDirection | undefined): d is KnownMirrorDirection => isKnown(MIRROR_DIRECTIONS, d);
+
+export const SNAPSHOT_TYPES = ['NORMAL', 'SCHEDULED', 'MIRROR'] as const;
+export type KnownSnapshotType = (typeof SNAPSHOT_TYPES)[number];
+export type SnapshotType = KnownOrUnknown<KnownSnapshotType>;
+export const SnapshotType = openEnum('snapshot.type', SNAPSHOT_TYPES);
+export const isKnownSnapshotType = (t: SnapshotType | undefined): t is KnownSnapshotType => isKnown(SNAPSHOT_TYPES, t);
 
 export const VolumeInterface = z.looseObject({
   id: z.string(),
-  path: z.string().nullable(),
-  status: z.string(),
-  subnetId: z.string(),
-  tenantId: z.string().optional(),
+  path: optional(z.string()),
+  status: optional(z.string()),
+  subnetId: optional(z.string()),
+  tenantId: optional(z.string()),
 });
 export type VolumeInterface = z.infer<typeof VolumeInterface>;
 
 export const VolumeMirror = z.looseObject({
-  id: z.string(),
+  id: z.string().min(1),
   role: MirrorRole,
   status: MirrorStatus,
   direction: MirrorDirection,
-  directionChangedAt: z.string().nullable(),
-  dstProjectId: z.string().nullable().optional(),
+  directionChangedAt: optional(z.string()),
+  dstProjectId: optional(z.string()),
   dstRegion: z.string(),
-  dstTenantId: z.string(),
+  dstTenantId: optional(z.string()),
   dstVolumeId: z.string(),
-  dstVolumeName: z.string(),
-  srcProjectId: z.string().nullable().optional(),
+  dstVolumeName: optional(z.string()),
+  srcProjectId: optional(z.string()),
   srcRegion: z.string(),
-  srcTenantId: z.string(),
+  srcTenantId: optional(z.string()),
   srcVolumeId: z.string(),
-  srcVolumeName: z.string(),
-  createdAt: z.string(),
+  srcVolumeName: optional(z.string()),
+  createdAt: optional(z.string()),
 });
 export type VolumeMirror = z.infer<typeof VolumeMirror>;
 
 export const SnapshotSchedule = z.looseObject({
-  time: z.string(),
-  timeOffset: z.string(),
-  weekdays: z.array(z.number().int().min(0).max(6)),
+  time: optional(z.string()),
+  timeOffset: optional(z.string()),
+  /** Empty means every day; undefined means the API did not say. */
+  weekdays: optional(z.array(z.number().int().min(0).max(6))),
 });
 export type SnapshotSchedule = z.infer<typeof SnapshotSchedule>;
 
 export const SnapshotPolicy = z.looseObject({
-  maxScheduledCount: z.number().int().nullable().optional(),
-  reservePercent: z.number().int().nullable().optional(),
-  schedule: SnapshotSchedule.nullable().optional(),
+  maxScheduledCount: optional(z.number().int()),
+  reservePercent: optional(z.number().int()),
+  schedule: optional(SnapshotSchedule),
 });
 export type SnapshotPolicy = z.infer<typeof SnapshotPolicy>;
 
 export const MountProtocol = z.looseObject({
-  protocol: z.string(),
-  cifsAuthIds: z.array(z.string()).nullable().optional(),
+  protocol: optional(z.string()),
+  cifsAuthIds: optional(z.array(z.string())),
 });
 
 export const Volume = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  status: z.string(),
-  description: z.string().nullable().optional(),
+  id: z.string().min(1),
+  name: z.string().min(1),
+  status: optional(z.string()),
+  description: optional(z.string()),
   sizeGb: z.number().int(),
-  projectId: z.string().nullable().optional(),
-  tenantId: z.string(),
-  acl: z.array(z.string()).nullable().optional(),
-  encryption: z.looseObject({ enabled: z.boolean(), keys: z.array(z.unknown()).nullable().optional() }).nullable().optional(),
-  interfaces: z.array(VolumeInterface).default([]),
-  mirrors: z.array(VolumeMirror).default([]),
-  mountProtocol: MountProtocol,
-  snapshotPolicy: SnapshotPolicy.nullable().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string().nullable().optional(),
+  projectId: optional(z.string()),
+  tenantId: optional(z.string()),
+  acl: optional(z.array(z.string())),
+  encryption: optional(z.looseObject({ enabled: optional(z.boolean()), keys: optional(z.array(z.unknown())) })),
+  interfaces: list(VolumeInterface),
+  mirrors: list(VolumeMirror),
+  mountProtocol: optional(MountProtocol),
+  snapshotPolicy: optional(SnapshotPolicy),
+  createdAt: optional(z.string()),
+  updatedAt: optional(z.string()),
 });
 export type Volume = z.infer<typeof Volume>;
 
 export const Snapshot = z.looseObject({
-  id: z.string(),
+  id: z.string().min(1),
   name: z.string(),
-  size: z.number().int(),
+  size: optional(z.number().int()),
   type: SnapshotType,
   preserved: z.boolean(),
   createdAt: z.string(),
   /** Only with `showReclaimableSpace=true`. */
-  reclaimableSpace: z.number().int().optional(),
+  reclaimableSpace: optional(z.number().int()),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
 export const RestoreHistory = z.looseObject({
-  requestedAt: z.string(),
-  requestedIp: z.string().nullable().optional(),
-  requestedUser: z.string().nullable().optional(),
-  restoredAt: z.string().nullable().optional(),
-  result: z.string(),
-  snapshotId: z.string(),
-  snapshotName: z.string(),
-  volumeId: z.string(),
+  requestedAt: optional(z.string()),
+  requestedIp: optional(z.string()),
+  requestedUser: optional(z.string()),
+  restoredAt: optional(z.string()),
+  result: optional(z.string()),
+  snapshotId: optional(z.string()),
+  snapshotName: optional(z.string()),
+  volumeId: optional(z.string()),
 });
 export type RestoreHistory = z.infer<typeof RestoreHistory>;
 
@@ -124,19 +158,20 @@ export type RestoreHistory = z.infer<typeof RestoreHistory>;
 export const Usage = z.looseObject({
   snapshotReserveGb: z.number().int(),
   usedGb: z.number().int(),
-  snapshotUsedGb: z.number().int().optional(),
-  snapshotUsedGbInReservedSpace: z.number().int().optional(),
-  snapshotUsedGbInUserSpace: z.number().int().optional(),
-  userDataGb: z.number().int().optional(),
+  snapshotUsedGb: optional(z.number().int()),
+  snapshotUsedGbInReservedSpace: optional(z.number().int()),
+  snapshotUsedGbInUserSpace: optional(z.number().int()),
+  userDataGb: optional(z.number().int()),
 });
 export type Usage = z.infer<typeof Usage>;
 
 export const MirrorStat = z.looseObject({
-  lastSuccessTransferBytes: z.number().int().nullable().optional(),
-  lastSuccessTransferEndTime: z.string().nullable().optional(),
-  lastTransferBytes: z.number().int().nullable().optional(),
-  lastTransferEndTime: z.string().nullable().optional(),
-  lastTransferStatus: z.string().nullable().optional(),
+  lastSuccessTransferBytes: optional(z.number().int()),
+  lastSuccessTransferEndTime: optional(z.string()),
+  lastTransferBytes: optional(z.number().int()),
+  lastTransferEndTime: optional(z.string()),
+  /** Values undocumented. */
+  lastTransferStatus: optional(z.string()),
   status: MirrorStatStatus,
 });
 export type MirrorStat = z.infer<typeof MirrorStat>;
@@ -146,7 +181,10 @@ export type MirrorStat = z.infer<typeof MirrorStat>;
 const envelope = <T extends z.ZodRawShape>(shape: T) => z.looseObject({ header: ResponseHeader, ...shape });
 
 export const HeaderOnlyResponse = envelope({});
+/** Every volume valid (tests and tools); the client reads `VolumeListPage` instead. */
 export const VolumeListResponse = envelope({ paging: Paging, volumes: z.array(Volume) });
+/** What the client reads: entries are checked one by one (paging.ts), so one malformed volume does not fail the page. */
+export const VolumeListPage = envelope({ paging: Paging, volumes: z.array(z.unknown()) });
 export const VolumeResponse = envelope({ volume: Volume });
 export const InterfaceResponse = envelope({ interface: VolumeInterface });
 export const RestoreHistoryListResponse = envelope({ paging: Paging, restoreHistories: z.array(RestoreHistory) });

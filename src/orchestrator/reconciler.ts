@@ -5,12 +5,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { AlertBook } from '../alerts/alert-book.ts';
 import type { Logger } from '../log/logger.ts';
 import type { NasClient } from '../nas/client.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { JobData } from '../schedule/job-kinds.ts';
 import { desiredSchedulers, type DesiredScheduler } from './desired-schedulers.ts';
-import { resolveSelectedVolumes } from './volume-selection.ts';
+import { syncMalformedVolumeAlerts } from './malformed-volumes.ts';
+import { resolveSelectedVolumes, type SkippedVolume } from './volume-selection.ts';
 
 export interface ConfigVersion {
   /** Newest modification time of the config files (ms). */
@@ -26,6 +28,8 @@ export interface ReconcileResult {
   unchanged: number;
   /** Regions whose volumes could not be listed: their schedulers were left as they were. */
   unresolvedRegions: string[];
+  /** Malformed listing entries left out (each gets a `malformed-volume:` alert when `alerts` is given). */
+  skippedVolumes: SkippedVolume[];
   /** Set when this daemon stood down because a newer config is in force elsewhere. */
   skipped?: string;
 }
@@ -38,6 +42,8 @@ export interface ReconcilerOptions {
   log: Logger;
   /** BullMQ job options every scheduled job gets (attempts, backoff, retention of finished jobs). */
   jobOptions: Record<string, unknown>;
+  /** Where malformed-volume alerts go; without it they are only logged. */
+  alerts?: AlertBook;
 }
 
 const LOCK_MS = 60_000;
@@ -58,7 +64,7 @@ export class Reconciler {
       if (stored && stored.digest !== version.digest && stored.mtimeMs > version.mtimeMs) {
         const why = `a newer config (modified ${new Date(stored.mtimeMs).toISOString()}) is in force on another daemon`;
         log.warn({ digest: version.digest }, `not reconciling: ${why}`);
-        return { added: [], updated: [], removed: [], unchanged: 0, unresolvedRegions: [], skipped: why };
+        return { added: [], updated: [], removed: [], unchanged: 0, unresolvedRegions: [], skippedVolumes: [], skipped: why };
       }
       const result = await this.apply(policies);
       await redis.set(versionKey, JSON.stringify(version));
@@ -70,14 +76,20 @@ export class Reconciler {
 
   private async apply(policies: readonly Policy[]): Promise<ReconcileResult> {
     const { queue, log } = this.options;
-    const { selected, unresolvedRegions } = await resolveSelectedVolumes(policies, this.options.nasFor, log);
+    const { selected, unresolvedRegions, skipped } = await resolveSelectedVolumes(policies, this.options.nasFor, log);
+    if (this.options.alerts) {
+      const listed = [...new Set(policies.map((p) => p.region))].filter((r) => !unresolvedRegions.includes(r));
+      await syncMalformedVolumeAlerts(this.options.alerts, skipped, listed);
+    }
+    // A volume whose entry is malformed this time keeps the schedulers it had (as an unlisted region does).
+    const skippedIds = new Set(skipped.flatMap((s) => (s.id ? [`${s.region}\u0000${s.id}`] : [])));
     const desired = desiredSchedulers(
       policies.filter((p) => !unresolvedRegions.includes(p.region)),
       selected,
     );
     const unresolvedPolicies = new Set(policies.filter((p) => unresolvedRegions.includes(p.region)).map((p) => p.name));
     const existing = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
-    const result: ReconcileResult = { added: [], updated: [], removed: [], unchanged: 0, unresolvedRegions };
+    const result: ReconcileResult = { added: [], updated: [], removed: [], unchanged: 0, unresolvedRegions, skippedVolumes: skipped };
 
     for (const want of desired) {
       const have = existing.get(want.id);
@@ -93,8 +105,9 @@ export class Reconciler {
       if (wanted.has(id)) continue;
       // Keep schedulers whose policy we could not resolve this time (API outage): removing
       // them would silently stop snapshots.
-      const policyName = (have.template?.data as JobData | undefined)?.policy;
-      if (policyName && unresolvedPolicies.has(policyName)) continue;
+      const data = have.template?.data as JobData | undefined;
+      if (data?.policy && unresolvedPolicies.has(data.policy)) continue;
+      if (data && skippedIds.has(`${data.region}\u0000${data.volumeId}`)) continue;
       await queue.removeJobScheduler(id);
       result.removed.push(id);
     }

@@ -1,7 +1,8 @@
 // Which volumes a policy's selector picks. The pure part filters a region's volume list; the
 // resolver lists each region once (all pages) and applies every policy's selector to it.
 import type { Logger } from '../log/logger.ts';
-import type { NasClient } from '../nas/client.ts';
+import { describeSkippedVolume, type NasClient } from '../nas/client.ts';
+import type { SkippedItem } from '../nas/paging.ts';
 import type { Volume } from '../nas/schemas.ts';
 import type { Policy, VolumeSelector } from '../policy/policy.ts';
 
@@ -20,10 +21,17 @@ export function selectVolumes<V extends Pick<Volume, 'id' | 'name'>>(volumes: re
   );
 }
 
+/** A listing entry left out as malformed (no usable id or name, …), in its region. */
+export interface SkippedVolume extends SkippedItem {
+  region: string;
+}
+
 export interface ResolvedSelection {
   /** Policy name → its volumes; absent for policies whose region could not be listed. */
   selected: Map<string, SelectedVolume[]>;
   unresolvedRegions: string[];
+  /** Malformed entries of the regions that were listed; the rest of each region is selected as usual. */
+  skipped: SkippedVolume[];
 }
 
 export async function resolveSelectedVolumes(
@@ -34,11 +42,16 @@ export async function resolveSelectedVolumes(
   const regions = [...new Set(policies.map((p) => p.region))];
   const byRegion = new Map<string, SelectedVolume[]>();
   const unresolvedRegions: string[] = [];
+  const skipped: SkippedVolume[] = [];
   await Promise.all(
     regions.map(async (region) => {
       try {
-        const volumes = await nasFor(region).listAllVolumes();
-        byRegion.set(region, volumes.map((v) => ({ id: v.id, name: v.name })));
+        const listing = await nasFor(region).listAllVolumesReporting();
+        byRegion.set(region, listing.volumes.map((v) => ({ id: v.id, name: v.name })));
+        for (const entry of listing.skipped) {
+          skipped.push({ ...entry, region });
+          log.warn({ region, ...entry }, `skipped a malformed volume in the ${region} listing: ${describeSkippedVolume(entry)}`);
+        }
       } catch (err) {
         unresolvedRegions.push(region);
         log.error({ region, err: { message: (err as Error).message } }, 'could not list volumes of this region');
@@ -50,5 +63,5 @@ export async function resolveSelectedVolumes(
     const volumes = byRegion.get(policy.region);
     if (volumes) selected.set(policy.name, selectVolumes(volumes, policy.volumes));
   }
-  return { selected, unresolvedRegions };
+  return { selected, unresolvedRegions, skipped };
 }

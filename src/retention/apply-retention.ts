@@ -194,7 +194,8 @@ function splitCandidates<S extends RetentionSnapshot>(
     // A list that names one snapshot twice (e.g. pages overlapping) must not yield both
     // "keep" and "delete" for that id: only its first entry takes part.
     if (seenIds.size === seenIds.add(snapshot.id).size) why.push('id listed more than once (only its first entry counts)');
-    if (snapshot.type !== 'NORMAL') why.push(NOT_OURS_BY_TYPE[snapshot.type] ?? `type ${snapshot.type}`);
+    // Only the documented NORMAL type is a candidate: an undocumented one is never pruned.
+    if (snapshot.type !== 'NORMAL') why.push(NOT_OURS_BY_TYPE[snapshot.type] ?? `type ${JSON.stringify(snapshot.type)} (not documented, never pruned)`);
     if (snapshot.preserved) why.push('preserved (the NAS keeps it undeletable)');
     if (!snapshot.name.startsWith(prefix)) why.push(`name does not start with "${prefix}"`);
     if (instant === undefined) {

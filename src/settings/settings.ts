@@ -10,6 +10,8 @@ export const DEFAULT_IDENTITY_URL = 'https://api-identity-infrastructure.nhnclou
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/nasorch';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_HTTP_PORT = 9464;
+/** Loopback: the health server is reachable from other hosts (a container's) only when asked. */
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
 
 type Env = Record<string, string | undefined>;
 
@@ -45,6 +47,15 @@ function port(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** An address to listen on: an IPv4/IPv6 address or a host name (0.0.0.0 for every interface). */
+function listenHost(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim() || fallback;
+  if (!z.union([z.ipv4(), z.ipv6(), z.hostname()]).safeParse(value).success) {
+    throw new SettingsError(`setting ${name} must be an IP address or host name to listen on, got "${value}"`);
+  }
+  return value;
+}
+
 export interface IdentitySettings {
   identityUrl: string;
   tenantId: string;
@@ -72,6 +83,8 @@ export interface ServiceSettings {
   databaseUrl: string;
   redisUrl: string;
   httpPort: number;
+  /** Address of the health server (HTTP_HOST); absent means DEFAULT_HTTP_HOST. */
+  httpHost?: string;
   /** Shared across every worker of every daemon on the same Redis. */
   apiRateLimitPerSecond: number;
 }
@@ -81,6 +94,7 @@ export function serviceSettings(env: Env = process.env): ServiceSettings {
     databaseUrl: url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL),
     redisUrl: url(env, 'REDIS_URL', DEFAULT_REDIS_URL),
     httpPort: port(env, 'HTTP_PORT', DEFAULT_HTTP_PORT),
+    httpHost: listenHost(env, 'HTTP_HOST', DEFAULT_HTTP_HOST),
     apiRateLimitPerSecond: positiveNumber(env, 'NAS_API_RATE_LIMIT', 10),
   };
 }

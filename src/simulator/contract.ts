@@ -90,6 +90,52 @@ export interface SimSwitchesInput {
   outage?: Partial<SimSwitches['outage']>;
 }
 
+/** Undocumented values the quirks mode sends instead of the documented ones (each only when set). */
+export interface UnknownValueQuirks {
+  /** Every snapshot's `type`. */
+  snapshotType?: string;
+  /** Every mirror object's `status`, `role`, `direction`. */
+  mirrorStatus?: string;
+  mirrorRole?: string;
+  mirrorDirection?: string;
+  /** `/stat`'s `status`. */
+  statStatus?: string;
+}
+
+/**
+ * "Real-cloud quirks": answers in shapes the spec does not rule out. Only answers change; the
+ * world behind them and the checks of requests stay as they are.
+ */
+export interface SimQuirks {
+  /**
+   * null for the fields the spec leaves open: a volume's `interfaces`/`mirrors`/`acl` when empty,
+   * `mountProtocol`, `tenantId`, `projectId`, `description`, `encryption`, `updatedAt`,
+   * `snapshotPolicy.schedule.weekdays`; a mirror's `src`/`dst` `TenantId`, `ProjectId`, `VolumeName`
+   * (and no `directionChangedAt` at all); an interface's `tenantId`; `header.resultMessage` of
+   * successful answers; `reclaimableSpace`.
+   */
+  nulls: boolean;
+  unknownValues: UnknownValueQuirks;
+  /** Extra service-catalog entries in odd shapes before the real ones: no `type`, `endpoints: null`, endpoints without `region` or `publicURL`, a null entry. */
+  oddCatalog: boolean;
+  /**
+   * Two malformed entries in every unfiltered volume listing (second and third place, counted in
+   * `totalCount`): one with `name: null`, one with `id: null`. They exist only in the listing.
+   */
+  malformedVolumes: boolean;
+  /** Names of real volumes whose listing entries come with `name: null` (a volume of its own that turns malformed; GET by id answers as usual). */
+  namelessVolumes: string[];
+}
+
+/** A change of quirks: absent fields stay; `true`/`false` (for all, or for `unknownValues`) turn everything on/off; a null value turns one unknown value off. */
+export type SimQuirksInput = {
+  nulls?: boolean;
+  unknownValues?: boolean | { [K in keyof UnknownValueQuirks]?: string | null };
+  oddCatalog?: boolean;
+  malformedVolumes?: boolean;
+  namelessVolumes?: string[];
+};
+
 /** What clients see of a volume's data: the write sequence and whether they can write now. */
 export interface SimVolumeData {
   id: string;
@@ -139,6 +185,8 @@ export interface SimulatorStartOptions {
   switches?: SimSwitchesInput;
   /** Durations (any key of the state file's `timing`); override the state file's. */
   timing?: Record<string, number>;
+  /** Real-cloud quirks (see SimQuirks; `true` = all); override the state file's `quirks`. */
+  quirks?: SimQuirksInput | boolean;
 }
 
 export interface RunningSimulator {
@@ -158,6 +206,10 @@ export interface RunningSimulator {
   switches(): SimSwitches;
   /** Changes some switches (validated; a bad value throws SimulatorConfigError naming the field). */
   setSwitches(change: SimSwitchesInput): SimSwitches;
+  /** The quirks in force. */
+  quirks(): SimQuirks;
+  /** Changes some quirks (validated like switches); `true`/`false` turns all on/off. */
+  setQuirks(change: SimQuirksInput | boolean): SimQuirks;
   /** Client writes to a volume; throws when clients cannot write (read-only replication target). */
   writeVolume(volumeId: string, options?: SimWriteOptions): SimVolumeData;
   /** A volume's write sequence and writability. */

@@ -3,9 +3,10 @@
 // points at this server's region prefixes. Errors use Keystone's `{"error":{…}}` body.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { SIM_REGIONS, type SimulatorCredentials } from './contract.ts';
+import { SIM_REGIONS, type SimQuirks, type SimulatorCredentials } from './contract.ts';
 import { keystoneErrorBody } from './envelope.ts';
 import type { SimAccount } from './model.ts';
+import { quirkCatalog } from './quirks-render.ts';
 import { keystoneExpires, keystoneIssuedAt } from './time-format.ts';
 import type { IssuedToken, TokenStore } from './tokens.ts';
 import { checkWith } from './validation.ts';
@@ -25,6 +26,8 @@ export interface IdentityDeps {
   account: SimAccount;
   tokens: TokenStore;
   baseUrl: () => string;
+  /** Quirks in force (odd catalog entries); none when absent. */
+  quirks?: () => SimQuirks;
 }
 
 export function serviceCatalog(baseUrl: string, tenantId: string) {
@@ -49,7 +52,7 @@ function tokenResponse(deps: IdentityDeps, token: IssuedToken) {
         issued_at: keystoneIssuedAt(token.issuedAt),
         tenant: { id: token.tenantId, name: account.projectId, description: null, enabled: true, project_domain: 'NORMAL' },
       },
-      serviceCatalog: serviceCatalog(deps.baseUrl(), token.tenantId),
+      serviceCatalog: deps.quirks ? quirkCatalog(deps.quirks(), serviceCatalog(deps.baseUrl(), token.tenantId)) : serviceCatalog(deps.baseUrl(), token.tenantId),
       user: {
         id: account.userId,
         username: account.username,

@@ -13,6 +13,7 @@ import { ModelAdmin, parseTiming } from './model-admin.ts';
 import { RequestLog } from './request-log.ts';
 import { buildServer } from './server.ts';
 import { loadState } from './state-file.ts';
+import { applyQuirks, parseQuirks } from './quirks.ts';
 import { applySwitches, parseSwitches } from './switches.ts';
 import { TokenStore } from './tokens.ts';
 
@@ -41,6 +42,7 @@ export async function startSimulator(opts: SimulatorStartOptions = {}): Promise<
   const { credentials, tokenTtlSeconds, world } = loadState(opts.state, clock);
   if (opts.timing) Object.assign(world.timing, parseTiming(opts.timing, 'startSimulator options'));
   if (opts.switches) world.switches = applySwitches(world.switches, parseSwitches(opts.switches, 'startSimulator options'));
+  if (opts.quirks !== undefined) world.quirks = applyQuirks(world.quirks, parseQuirks(opts.quirks, 'startSimulator options'));
   // Constructed after the options: DELETE /_admin/switches returns to the state file's switches with the options on top.
   const model = new ModelAdmin(world);
   const tokens = new TokenStore(clock, tokenTtlSeconds);
@@ -94,6 +96,8 @@ export async function startSimulator(opts: SimulatorStartOptions = {}): Promise<
     revokeTokens: () => tokens.revokeAll(),
     switches: () => model.switches(),
     setSwitches: (change) => model.setSwitches(change),
+    quirks: () => model.quirks(),
+    setQuirks: (change) => model.setQuirks(change),
     writeVolume: (volumeId, options) => model.write(volumeId, options ?? {}),
     volumeData: (volumeId, region) => model.volumeData(volumeId, region),
     requests: () => log.all(),

@@ -3,6 +3,7 @@
 //   POST /_admin/switches            change some (partial, validated) → all of them
 //   DELETE /_admin/switches          back to the start values
 //   GET|POST /_admin/timing          durations (POST: partial)
+//   GET|POST|DELETE /_admin/quirks   real-cloud quirks (POST: partial, or true/false for all; DELETE: start values)
 //   GET  /_admin/volumes             every volume's seq / writability
 //   GET  /_admin/volumes/:id         one (?region=KR1 when the id is in both regions)
 //   POST /_admin/volumes/:id/writes  client writes {count?, gb?, region?} → the volume's new seq; 409 EROFS when read-only
@@ -33,6 +34,9 @@ export function registerModelAdminRoutes(app: FastifyInstance, prefix: string, a
   app.get(`${prefix}/switches`, { config }, async () => admin.switches());
   app.post(`${prefix}/switches`, { config }, async (request, reply) => guarded(reply, () => admin.setSwitches(request.body)));
   app.delete(`${prefix}/switches`, { config }, async () => admin.resetSwitches());
+  app.get(`${prefix}/quirks`, { config }, async () => admin.quirks());
+  app.post(`${prefix}/quirks`, { config }, async (request, reply) => guarded(reply, () => admin.setQuirks(request.body)));
+  app.delete(`${prefix}/quirks`, { config }, async () => admin.resetQuirks());
   app.get(`${prefix}/timing`, { config }, async () => admin.timing());
   app.post(`${prefix}/timing`, { config }, async (request, reply) => guarded(reply, () => admin.setTiming(request.body)));
   app.get(`${prefix}/volumes`, { config }, async () => ({ volumes: admin.volumes() }));

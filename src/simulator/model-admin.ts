@@ -2,12 +2,13 @@
 // sequence, the switches (A1/A3/A4/A5, region outage) and the timings. Shared by the admin
 // routes and the RunningSimulator handle, so both validate the same way.
 import { z } from 'zod';
-import { SIM_REGIONS, type SimSwitches, type SimVolumeData, type SimWriteOptions } from './contract.ts';
+import { SIM_REGIONS, type SimQuirks, type SimSwitches, type SimVolumeData, type SimWriteOptions } from './contract.ts';
 import { volumeData, writeVolume } from './client-writes.ts';
 import { SimulatorConfigError } from './data-file.ts';
 import { badRequest, notFound } from './envelope.ts';
 import { isRegion, type SimTiming, type SimVolume, type SimWorld } from './model.ts';
 import { definedOnly, TimingSchema } from './state-file.ts';
+import { applyQuirks, parseQuirks } from './quirks.ts';
 import { applySwitches, parseSwitches } from './switches.ts';
 import { checkWith } from './validation.ts';
 
@@ -30,9 +31,27 @@ export function parseTiming(value: unknown, source: string): Partial<SimTiming> 
 
 export class ModelAdmin {
   private readonly initialSwitches: SimSwitches;
+  private readonly initialQuirks: SimQuirks;
 
   constructor(private readonly world: SimWorld) {
     this.initialSwitches = world.switches;
+    this.initialQuirks = world.quirks;
+  }
+
+  quirks(): SimQuirks {
+    return structuredClone(this.world.quirks);
+  }
+
+  /** Validates and applies a change of quirks (only the fields it names; `true`/`false` for all). */
+  setQuirks(value: unknown, source = 'quirks'): SimQuirks {
+    this.world.quirks = applyQuirks(this.world.quirks, parseQuirks(value, source));
+    return this.quirks();
+  }
+
+  /** Back to the quirks the simulator started with (state file + options). */
+  resetQuirks(): SimQuirks {
+    this.world.quirks = this.initialQuirks;
+    return this.quirks();
   }
 
   switches(): SimSwitches {

@@ -3,8 +3,9 @@
 // the regions). Plain data plus lookups; behaviour lives in volumes.ts, snapshots.ts,
 // mirrors.ts and replication.ts.
 import type { SimClock, TaskHandle } from './clock.ts';
-import { SIM_REGIONS, type SimSwitches } from './contract.ts';
+import { SIM_REGIONS, type SimQuirks, type SimSwitches } from './contract.ts';
 import { notFound } from './envelope.ts';
+import { defaultQuirks } from './quirks.ts';
 import { defaultSwitches } from './switches.ts';
 import type { DataState } from './usage.ts';
 
@@ -185,6 +186,8 @@ export class SimWorld {
   private interfaceCount = 0;
   /** The last client write number handed out (world-wide). */
   private lastSeq = 0;
+  /** How answers are shaped (quirks.ts); the world itself does not depend on it. */
+  quirks: SimQuirks = defaultQuirks();
 
   constructor(
     readonly clock: SimClock,

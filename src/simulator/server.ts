@@ -13,6 +13,7 @@ import { loseReply, markReplyLost, replyLostFor, wasReplyLost } from './lost-rep
 import { mirrorRoutes } from './mirror-routes.ts';
 import { isRegion, type Region, type SimWorld } from './model.ts';
 import type { NasRoute } from './nas-route.ts';
+import { quirkAnswer } from './quirks-render.ts';
 import { installRegionOutage } from './region-outage.ts';
 import type { RequestLog } from './request-log.ts';
 import { snapshotRoutes } from './snapshot-routes.ts';
@@ -156,7 +157,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return sendError(request, reply, 404, `Not Found: no resource at ${request.method} ${facts.region ? `/${facts.region.toLowerCase()}` : ''}${facts.path}`);
   });
 
-  registerIdentityRoutes(app, { credentials: deps.credentials, account: world.account, tokens, baseUrl: deps.baseUrl });
+  registerIdentityRoutes(app, { credentials: deps.credentials, account: world.account, tokens, baseUrl: deps.baseUrl, quirks: () => world.quirks });
   for (const method of ALL_METHODS.filter((m) => m !== 'POST')) {
     app.route({
       method,
@@ -192,7 +193,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
               body: request.body,
               ip: request.ip,
             });
-            return answer(request, reply, result.status, () => reply.code(result.status).send({ header: header(result.status), ...result.body }));
+            return answer(request, reply, result.status, () => reply.code(result.status).send(quirkAnswer(world.quirks, { header: header(result.status), ...result.body })));
           },
         });
       }

@@ -6,6 +6,7 @@
 //   tokenTtlSeconds: 3600                       # default 3600
 //   timing: { replicationIntervalSeconds: 60 }  # any key of SimTiming (model.ts)
 //   switches: { stopWithPeerDown: works }       # see switches.ts and SimSwitches (contract.ts)
+//   quirks: { nulls: true }                     # or `true`; see quirks.ts and SimQuirks (contract.ts)
 //   regions:
 //     KR1:
 //       volumes:
@@ -26,6 +27,7 @@ import { demoState } from './demo-state.ts';
 import { applyMirrorFault, newMirror } from './mirrors.ts';
 import { DEFAULT_TIMING, EMPTY_CONTENT, SimWorld, type Region, type SimMirror, type SimSnapshot, type SimVolume } from './model.ts';
 import { resumeLoaded } from './replication.ts';
+import { applyQuirks, QuirksSchema } from './quirks.ts';
 import { applySwitches, defaultSwitches, SwitchesSchema } from './switches.ts';
 import { changedBytes } from './usage.ts';
 import { checkWith, CreateMountProtocolSchema, SnapshotPolicySchema, VolumeCreateSchema, VolumeNameSchema } from './validation.ts';
@@ -102,6 +104,7 @@ export const StateFileSchema = z.strictObject({
   tokenTtlSeconds: z.number().int().min(1).optional(),
   timing: TimingSchema.optional(),
   switches: SwitchesSchema.optional(),
+  quirks: QuirksSchema.optional(),
   regions: z
     .strictObject(Object.fromEntries(SIM_REGIONS.map((r) => [r, z.strictObject({ volumes: z.array(StateVolume) }).optional()])))
     .optional(),
@@ -151,6 +154,7 @@ function build(file: StateFile, clock: SimClock): LoadedState {
     { ...DEFAULT_TIMING, ...definedOnly(file.timing ?? {}) },
     applySwitches(defaultSwitches(), file.switches ?? {}),
   );
+  if (file.quirks) world.quirks = applyQuirks(world.quirks, file.quirks);
   const start = clock.nowMs();
   const pendingMirrors: { path: string; source: SimVolume; spec: NonNullable<StateVolume['mirrors']>[number] }[] = [];
 

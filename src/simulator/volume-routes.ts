@@ -3,6 +3,7 @@
 import { parsePaging, parseSort, pageOf, queryInteger, queryValue, sortBy, type Query } from './listing.ts';
 import type { SimVolume } from './model.ts';
 import { accepted, created, ok, param, type NasRoute } from './nas-route.ts';
+import { withMalformedVolumes } from './quirks-render.ts';
 import { interfaceView, restoreHistoryView, volumeView } from './render.ts';
 import { InterfaceCreateBody, parseBody, VolumeCreateBody, VolumePatchBody } from './validation.ts';
 import { volumeUsage } from './volume-data.ts';
@@ -36,8 +37,10 @@ export const volumeRoutes: NasRoute[] = [
       const sort = parseSort(query, VOLUME_SORT_KEYS);
       const byCreation = [...world.volumes[region].values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
       const sorted = sortBy(byCreation.filter(volumeFilter(query)), sort, (v, key) => v[key]);
-      const page = pageOf(sorted, paging);
-      return ok({ paging: page.paging, volumes: page.items.map((v) => volumeView(world, v)) });
+      const filtered = ['sizeGb', 'maxSizeGb', 'minSizeGb', 'name', 'nameContains', 'subnetId'].some((k) => query[k] !== undefined);
+      const listed = withMalformedVolumes(world.quirks, region, sorted.map((v) => volumeView(world, v)), filtered);
+      const page = pageOf(listed, paging);
+      return ok({ paging: page.paging, volumes: page.items });
     },
   },
   {

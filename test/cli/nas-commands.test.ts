@@ -77,6 +77,22 @@ describe('volumes', () => {
     expect(all.stderr).toBe('');
   });
 
+  it('names each malformed listing entry it leaves out on stderr, one line each (quirks mode)', async () => {
+    sim.setQuirks({ malformedVolumes: true, nulls: true });
+    try {
+      const { stdout, stderr } = await nasorch('nas', 'volumes', 'list', '--json', '--all', '--limit', '2');
+      expect((JSON.parse(stdout) as { name: string }[]).map((v) => v.name).sort()).toEqual(['app-data', 'home', 'logs']);
+      expect(stderr).toBe(
+        'skipped a malformed volume in the KR1 listing: volume #2 (id "quirk-unnamed-kr1", no name): name: Invalid input: expected string, received null\n' +
+          'skipped a malformed volume in the KR1 listing: volume #3 (no id, name "quirk-no-id-kr1"): id: Invalid input: expected string, received null\n',
+      );
+      const table = await nasorch('nas', 'volumes', 'list');
+      expect(table.stdout.trimEnd().split('\n')).toHaveLength(4);
+    } finally {
+      sim.setQuirks(false);
+    }
+  });
+
   it('shows one volume with its mirrors', async () => {
     const { stdout } = await nasorch('nas', 'volumes', 'get', VOL_APP);
     expect(stdout).toMatch(/^ID\s+vol-app-0001$/m);

@@ -3,51 +3,22 @@
 // replication alerts (RPO, HALT outside a stop window, RETRIEVE FAILED).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { AlertBook } from '../../src/alerts/alert-book.ts';
 import { VolumeLock } from '../../src/coordination/volume-lock.ts';
-import { RunRecorder } from '../../src/history/run-recorder.ts';
 import { NasConnection } from '../../src/nas/connection.ts';
-import { JobRunner } from '../../src/orchestrator/job-runner.ts';
-import { parsePolicyText } from '../../src/policy/parse-policy-text.ts';
 import type { Policy } from '../../src/policy/policy.ts';
 import type { JobKind } from '../../src/schedule/job-kinds.ts';
 import { Redis } from 'ioredis';
-import { createTestStack, policyYaml, type TestStack } from '../support/stack.ts';
+import { jobRunnerFor, runJob, testPolicy } from '../support/job-runs.ts';
+import { createTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let nas: NasConnection;
 let redis: Redis;
 const ids: Record<string, string> = {};
 
-function policy(name: string, spec: string): Policy {
-  const parsed = parsePolicyText(policyYaml(name, spec), `${name}.yaml`, { defaultRegion: 'KR1' });
-  expect(parsed.errors.map((e) => e.format())).toEqual([]);
-  return parsed.policies[0]!;
-}
-
-function runnerFor(p: Policy): JobRunner {
-  return new JobRunner({
-    prisma: stack.db.prisma,
-    recorder: new RunRecorder(stack.db.prisma),
-    alerts: new AlertBook(stack.db.prisma),
-    locks: new VolumeLock(redis, { prefix: stack.redis.prefix }),
-    nasFor: (r) => nas.client(r),
-    policy: (n) => (n === p.name ? p : undefined),
-    log: stack.log,
-    now: () => stack.sim.now(),
-  });
-}
-
-async function run(p: Policy, kind: JobKind, volume: string) {
-  return runnerFor(p).run({
-    data: { kind, policy: p.name, volumeId: ids[volume]!, volumeName: volume, region: 'KR1' },
-    runKey: `test-${randomUUID()}`,
-    slot: stack.sim.now(),
-    trigger: 'manual',
-    finalAttempt: true,
-    lockMode: 'wait',
-  });
-}
+const policy = testPolicy;
+const runnerFor = (p: Policy) => jobRunnerFor(stack, redis, nas, p);
+const run = (p: Policy, kind: JobKind, volume: string) => runJob(runnerFor(p), stack, p, kind, { id: ids[volume]!, name: volume });
 
 const alert = (key: string) => stack.db.prisma.alert.findUnique({ where: { key } });
 

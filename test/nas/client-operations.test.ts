@@ -84,7 +84,7 @@ describe('interfaces', () => {
     cover('createInterface', 'deleteInterface');
     const subnetId = '3e5b4d63-d143-420a-9263-208a447a2a3f';
     const created = await kr1.createInterface(VOL_LOGS, { subnetId });
-    expect(created).toMatchObject({ subnetId, status: 'BUILDING', path: null });
+    expect(created).toMatchObject({ subnetId, status: 'BUILDING', path: undefined }); // null in the answer: not known yet
     await sim.advance(60_000);
     const volume = await kr1.getVolume(VOL_LOGS);
     expect(volume.interfaces).toEqual([expect.objectContaining({ id: created.id, status: 'ACTIVE' })]);

@@ -161,12 +161,23 @@ describe('answers that are not what the spec says', () => {
   it('names the operation and the first offending field, and does not retry', async () => {
     const { client, calls } = stubbedClient(200, {
       header: { isSuccessful: true, resultCode: 200, resultMessage: 'Success' },
+      volume: { id: 'v1', name: 'x', status: 'ACTIVE', sizeGb: '300', tenantId: 't', mountProtocol: { protocol: 'nfs' }, createdAt: 'now' },
+    });
+    const err = await failure(client.getVolume('v1'));
+    expect(err).toMatchObject({ kind: 'invalid-response', retryable: false, operation: 'getVolume' });
+    expect(err.message).toBe('GET /v1/volumes/v1 (KR1) failed: response does not match the getVolume schema at volume.sizeGb: Invalid input: expected number, received string');
+    expect(calls()).toBe(1);
+  });
+
+  it('skips a malformed entry of a volume listing, naming its field, instead of failing the page', async () => {
+    const { client, calls } = stubbedClient(200, {
+      header: { isSuccessful: true, resultCode: 200, resultMessage: 'Success' },
       paging: { limit: 50, page: 1, totalCount: 1 },
       volumes: [{ id: 'v1', name: 'x', status: 'ACTIVE', sizeGb: '300', tenantId: 't', mountProtocol: { protocol: 'nfs' }, createdAt: 'now' }],
     });
-    const err = await failure(client.listVolumes());
-    expect(err).toMatchObject({ kind: 'invalid-response', retryable: false, operation: 'listVolumes' });
-    expect(err.message).toBe('GET /v1/volumes (KR1) failed: response does not match the listVolumes schema at volumes[0].sizeGb: Invalid input: expected number, received string');
+    const page = await client.listVolumes();
+    expect(page.volumes).toEqual([]);
+    expect(page.skipped).toEqual([{ position: 0, id: 'v1', name: 'x', field: 'sizeGb', problem: 'Invalid input: expected number, received string' }]);
     expect(calls()).toBe(1);
   });
 

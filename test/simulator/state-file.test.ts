@@ -53,7 +53,7 @@ describe('state file', () => {
     const { sim, api } = await connect({ state: path });
     expect(sim.credentials).toEqual({ tenantId: 'team-a', username: 'ops@example.com', password: 'not-the-demo' });
     const kr1 = VolumeListResponse.parse((await api.get('/v1/volumes')).body).volumes;
-    expect(kr1.map((v) => [v.name, v.sizeGb, v.mountProtocol.protocol])).toEqual([
+    expect(kr1.map((v) => [v.name, v.sizeGb, v.mountProtocol?.protocol])).toEqual([
       ['files', 400, 'nfs'],
       ['logs', 300, 'cifs'],
     ]);
