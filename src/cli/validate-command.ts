@@ -1,7 +1,7 @@
 // `nasorch validate [DIR|FILE…]`: checks policy files without touching any API, for editors,
 // pre-commit hooks and CI. Exit 0 with a one-line summary, or 1 with every error, one per line.
 import type { Command } from 'commander';
-import { loadFailoverGroups } from '../failover/group.ts';
+import { loadFailoverGroups } from '../policy/failover-group.ts';
 import { loadPolicyFiles } from '../policy/load-policies.ts';
 import { sortPolicyErrors } from '../policy/policy-error.ts';
 import { processIo, type CliIo } from './output.ts';
