@@ -6,6 +6,7 @@ import { Queue, type Worker } from 'bullmq';
 import cron, { type ScheduledTask } from 'node-cron';
 import { alertKeys } from '../alerts/alert-book.ts';
 import type { Logger } from '../log/logger.ts';
+import { createOperatorSurfaces, type OperatorSurfaces } from '../metrics/operator-surfaces.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
 import { createJobWorker } from '../orchestrator/job-worker.ts';
@@ -44,6 +45,8 @@ export interface DaemonOptions {
   jobAttempts?: number;
   jobBackoffMs?: number;
   nas?: NasConnectionOptions;
+  /** How long one read of the cluster state serves /metrics and the status page. Default 5 s. */
+  clusterFactsTtlMs?: number;
 }
 
 export class Daemon {
@@ -52,6 +55,7 @@ export class Daemon {
   private worker?: Worker<JobData>;
   private reconciler?: Reconciler;
   private http?: Awaited<ReturnType<typeof startHealthServer>>;
+  private surfaces?: OperatorSurfaces;
   private watcher?: FSWatcher;
   private tick?: ScheduledTask;
   private config?: LoadedConfig;
@@ -99,7 +103,8 @@ export class Daemon {
       migrate: true,
       ...(o.volumeLockMs ? { volumeLockMs: o.volumeLockMs } : {}),
       ...(o.databaseSchema ? { databaseSchema: o.databaseSchema } : {}),
-      ...(o.nas ? { nas: o.nas } : {}),
+      // NAS requests are counted for /metrics through the client's observer hook.
+      nas: { ...o.nas, client: { ...o.nas?.client, onRequest: (event) => this.surfaces?.metrics.process.observeNasRequest(event) } },
     });
     this.services = services;
     const nas = services.nas!;
@@ -117,6 +122,15 @@ export class Daemon {
       lockDurationMs: o.lockDurationMs ?? 30_000,
       stalledIntervalMs: o.stalledIntervalMs ?? 30_000,
     });
+    this.surfaces = createOperatorSurfaces({
+      prisma: services.prisma,
+      queue: this.queue,
+      nasFor: (region) => nas.client(region),
+      policies: () => this.currentPolicies(),
+      log: o.log,
+      ...(o.clusterFactsTtlMs !== undefined ? { factsTtlMs: o.clusterFactsTtlMs } : {}),
+    });
+    this.surfaces.metrics.process.observeWorker(this.worker);
     this.reconciler = new Reconciler({
       queue: this.queue,
       redis: services.redis,
@@ -146,6 +160,7 @@ export class Daemon {
           { name: 'redis', check: async () => void (await services.redis.ping()) },
           { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
         ],
+        routes: this.surfaces.routes,
       });
     }
     this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });
@@ -181,7 +196,8 @@ export class Daemon {
   async reconcile(reason: string): Promise<ReconcileResult> {
     try {
       const policies = [...this.policies.values()];
-      const result = await this.reconciler!.reconcile(policies, this.config!.version);
+      const pass = () => this.reconciler!.reconcile(policies, this.config!.version);
+      const result = await (this.surfaces ? this.surfaces.metrics.process.timeReconcile(pass) : pass());
       this.log.debug({ reason, ...result }, 'reconcile done');
       if (!result.skipped) await this.alertUnreachableRegions(policies, result.unresolvedRegions);
       return result;

@@ -1,0 +1,45 @@
+// Wiring for the daemon's operator surfaces on its HTTP server: /metrics and the status page,
+// both over one cached read of the cluster facts, plus failover when its view is registered.
+import type { FastifyInstance } from 'fastify';
+import type { Queue } from 'bullmq';
+import type { PrismaClient } from '../db/prisma.ts';
+import type { Logger } from '../log/logger.ts';
+import type { NasClient } from '../nas/client.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { JobData } from '../schedule/job-kinds.ts';
+import { PairDirections } from '../status-page/pair-directions.ts';
+import { statusPageRoute } from '../status-page/route.ts';
+import { CachedClusterFacts } from './cluster-facts.ts';
+import { failoverViewFor } from './failover-view.ts';
+import { createDaemonMetrics, type DaemonMetrics } from './registry.ts';
+import { metricsRoute } from './route.ts';
+
+export interface OperatorSurfaces {
+  metrics: DaemonMetrics;
+  routes: ((app: FastifyInstance) => void)[];
+}
+
+export function createOperatorSurfaces(options: {
+  prisma: PrismaClient;
+  queue: Queue<JobData>;
+  nasFor: (region: string) => NasClient;
+  policies: () => readonly Policy[];
+  log: Logger;
+  /** How long one read of PostgreSQL/Redis serves scrapes and page loads. Default 5 s. */
+  factsTtlMs?: number;
+}): OperatorSurfaces {
+  const failover = failoverViewFor({ prisma: options.prisma });
+  const facts = new CachedClusterFacts({ prisma: options.prisma, queue: options.queue, ...(failover ? { failover } : {}) }, options.factsTtlMs);
+  const metrics = createDaemonMetrics({ facts, policies: options.policies, failover: failover !== undefined, log: options.log });
+  const page = statusPageRoute(
+    {
+      facts,
+      prisma: options.prisma,
+      policies: options.policies,
+      directions: new PairDirections(options.nasFor),
+      ...(failover ? { failover } : {}),
+    },
+    { log: options.log },
+  );
+  return { metrics, routes: [metricsRoute(metrics), page] };
+}
