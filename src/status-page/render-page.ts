@@ -76,7 +76,7 @@ ${policies.map(
       : p.volumes.map(
           (v) => html`<div class="volume">
     <h4>${v.name} <span class="muted"><code>${v.id}</code></span></h4>
-    <div class="scroll"><table>
+    <div class="scroll"><table class="stack">
       <thead><tr><th>kind</th><th>status</th><th>last run</th><th>last success</th><th>next run</th></tr></thead>
       <tbody>${v.kinds.map((k) => kindRow(k, p.timezone, now))}</tbody>
     </table></div>
@@ -91,11 +91,11 @@ ${policies.map(
 function kindRow(k: KindCell, timeZone: string, now: Date): Html {
   const status = k.lastStatus ?? 'never run';
   return html`<tr>
-  <td>${k.kind}</td>
-  <td><span class="badge ${k.lastStatus ?? 'none'}">${status}</span>${k.overdue ? html` <span class="badge failed">overdue</span>` : null}</td>
-  <td>${k.lastStartedAt ? stamp(k.lastStartedAt, timeZone, now) : '—'}</td>
-  <td>${k.lastSuccessAt ? stamp(k.lastSuccessAt, timeZone, now) : '—'}</td>
-  <td>${k.nextRunAt ? stamp(k.nextRunAt, timeZone, now) : k.kind === 'prune' ? 'after each snapshot' : '—'}</td>
+  <td data-label="kind">${k.kind}</td>
+  <td data-label="status"><span class="badge ${k.lastStatus ?? 'none'}">${status}</span>${k.overdue ? html` <span class="badge failed">overdue</span>` : null}</td>
+  <td data-label="last run">${k.lastStartedAt ? stamp(k.lastStartedAt, timeZone, now) : '—'}</td>
+  <td data-label="last success">${k.lastSuccessAt ? stamp(k.lastSuccessAt, timeZone, now) : '—'}</td>
+  <td data-label="next run">${k.nextRunAt ? stamp(k.nextRunAt, timeZone, now) : k.kind === 'prune' ? 'after each snapshot' : '—'}</td>
 </tr>`;
 }
 
@@ -105,17 +105,17 @@ function pairsSection(pairs: PairRow[], now: Date): Html {
 ${
   pairs.length === 0
     ? html`<p class="muted">No replication samples yet.</p>`
-    : html`<div class="scroll"><table>
+    : html`<div class="scroll"><table class="stack">
 <thead><tr><th>volume</th><th>direction</th><th>status</th><th>lag</th><th>RPO</th><th>sampled</th></tr></thead>
 <tbody>${pairs.map((p) => {
         const overRpo = p.rpoSeconds !== null && (p.lagSeconds === null || p.lagSeconds > p.rpoSeconds);
         return html`<tr>
-  <td>${p.volumeName}<div class="muted">policy ${p.policy} · mirror <code>${p.mirrorId}</code></div></td>
-  <td>${direction(p)}</td>
-  <td><span class="badge ${p.status === 'ACTIVE' ? 'succeeded' : 'failed'}">${p.status}</span>${p.lastTransferStatus ? html`<div class="muted">last transfer ${p.lastTransferStatus}</div>` : null}</td>
-  <td class="${overRpo ? 'bad' : ''}">${p.lagSeconds === null ? 'no successful transfer yet' : duration(p.lagSeconds)}</td>
-  <td>${p.rpoSeconds === null ? '—' : duration(p.rpoSeconds)}</td>
-  <td>${ago(p.sampledAt, now)}</td>
+  <td data-label="volume">${p.volumeName}<div class="muted">policy ${p.policy} · mirror <code>${p.mirrorId}</code></div></td>
+  <td data-label="direction">${direction(p)}</td>
+  <td data-label="status"><span class="badge ${p.status === 'ACTIVE' ? 'succeeded' : 'failed'}">${p.status}</span>${p.lastTransferStatus ? html`<div class="muted">last transfer ${p.lastTransferStatus}</div>` : null}</td>
+  <td data-label="lag" class="${overRpo ? 'bad' : ''}">${p.lagSeconds === null ? 'no successful transfer yet' : duration(p.lagSeconds)}</td>
+  <td data-label="RPO">${p.rpoSeconds === null ? '—' : duration(p.rpoSeconds)}</td>
+  <td data-label="sampled">${ago(p.sampledAt, now)}</td>
 </tr>`;
       })}</tbody>
 </table></div>`
@@ -136,16 +136,16 @@ function failoverSection(runs: FailoverRunSummary[], now: Date): Html {
 ${
   runs.length === 0
     ? html`<p class="muted">None yet.</p>`
-    : html`<div class="scroll"><table>
+    : html`<div class="scroll"><table class="stack">
 <thead><tr><th>group</th><th>kind</th><th>state</th><th>step</th><th>started</th><th>finished</th></tr></thead>
 <tbody>${runs.map(
         (r) => html`<tr>
-  <td>${r.group}<div class="muted"><code>${r.id}</code></div></td>
-  <td>${r.kind}</td>
-  <td><span class="badge ${failoverBadge(r.state)}">${r.state}</span>${r.error ? html`<div class="muted">${r.error}</div>` : null}</td>
-  <td>${r.currentStep ?? '—'}</td>
-  <td>${ago(r.createdAt, now)}</td>
-  <td>${r.finishedAt ? ago(r.finishedAt, now) : '—'}</td>
+  <td data-label="group">${r.group}<div class="muted"><code>${r.id}</code></div></td>
+  <td data-label="kind">${r.kind}</td>
+  <td data-label="state"><span class="badge ${failoverBadge(r.state)}">${r.state}</span>${r.error ? html`<div class="muted">${r.error}</div>` : null}</td>
+  <td data-label="step">${r.currentStep ?? '—'}</td>
+  <td data-label="started">${ago(r.createdAt, now)}</td>
+  <td data-label="finished">${r.finishedAt ? ago(r.finishedAt, now) : '—'}</td>
 </tr>`,
       )}</tbody>
 </table></div>`
@@ -166,15 +166,15 @@ function runsSection(runs: RunRow[], now: Date): Html {
 ${
   runs.length === 0
     ? html`<p class="muted">No runs recorded yet.</p>`
-    : html`<div class="scroll"><table>
+    : html`<div class="scroll"><table class="stack">
 <thead><tr><th>started</th><th>kind</th><th>policy</th><th>volume</th><th>status</th></tr></thead>
 <tbody>${runs.map(
         (r) => html`<tr class="run">
-  <td>${ago(r.startedAt, now)}<div class="muted">${time(r.startedAt, 'UTC')} UTC</div></td>
-  <td>${r.kind}${r.trigger === 'manual' ? html` <span class="muted">(manual)</span>` : null}</td>
-  <td>${r.policy}</td>
-  <td>${r.volumeName ?? r.volumeId}</td>
-  <td><span class="badge ${r.status}">${r.status}</span>${r.error ? html`<div class="muted">${r.error}</div>` : null}</td>
+  <td data-label="started">${ago(r.startedAt, now)}<div class="muted">${time(r.startedAt, 'UTC')} UTC</div></td>
+  <td data-label="kind">${r.kind}${r.trigger === 'manual' ? html` <span class="muted">(manual)</span>` : null}</td>
+  <td data-label="policy">${r.policy}</td>
+  <td data-label="volume">${r.volumeName ?? r.volumeId}</td>
+  <td data-label="status"><span class="badge ${r.status}">${r.status}</span>${r.error ? html`<div class="muted">${r.error}</div>` : null}</td>
 </tr>`,
       )}</tbody>
 </table></div>`
@@ -218,7 +218,7 @@ export function duration(totalSeconds: number): string {
 const STYLE = `
 :root { color-scheme: light dark; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --run: #0969da; --muted: #6e7781; --card: rgba(127,127,127,.08); }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; }
+body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
 header { padding: 12px 16px; color: #fff; }
 header.ok { background: var(--ok); } header.warning { background: var(--warn); } header.critical { background: var(--bad); }
 header h1 { margin: 0; font-size: 18px; } header p { margin: 2px 0; } header .muted { color: rgba(255,255,255,.85); }
@@ -239,4 +239,12 @@ th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom:
 th { font-size: 12px; text-transform: uppercase; color: var(--muted); }
 td.bad { color: var(--bad); font-weight: 600; }
 code { font-size: 12px; word-break: break-all; }
+/* On a phone each table row becomes a small card: label, then value. */
+@media (max-width: 640px) {
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; min-width: 0; }
+  table.stack thead { display: none; }
+  table.stack tr { padding: 6px 0; border-bottom: 1px solid rgba(127,127,127,.25); }
+  table.stack td { position: relative; border: none; padding: 2px 0 2px 7.5em; overflow-wrap: anywhere; }
+  table.stack td::before { content: attr(data-label); position: absolute; left: 0; width: 7em; color: var(--muted); font-size: 12px; text-transform: uppercase; padding-top: 2px; white-space: nowrap; overflow: hidden; }
+}
 `;
