@@ -4,7 +4,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../log/logger.ts';
 import type { Policy } from '../policy/policy.ts';
-import { longestIntervalSeconds } from '../schedule/interval.ts';
+import { scheduleIntervalSeconds } from '../schedule/interval.ts';
 import { policySchedules } from '../schedule/policy-schedules.ts';
 import type { CachedClusterFacts, ClusterFacts } from './cluster-facts.ts';
 
@@ -65,7 +65,7 @@ export function registerClusterMetrics(registry: Registry, options: ClusterColle
     }
     for (const policy of policies) {
       for (const [kind, pattern] of policySchedules(policy)) {
-        interval.set({ kind, policy: policy.name }, longestIntervalSeconds(pattern, policy.timezone, facts.readAt));
+        interval.set({ kind, policy: policy.name }, scheduleIntervalSeconds(pattern, policy.timezone, facts.readAt));
       }
     }
     const byName = new Map(policies.map((p) => [p.name, p]));

@@ -5,7 +5,7 @@ import type { CachedClusterFacts, ClusterFacts, RunStatus } from '../metrics/clu
 import type { FailoverRunSummary, FailoverView } from '../metrics/failover-view.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { PairDescription } from '../replication/pair.ts';
-import { longestIntervalSeconds } from '../schedule/interval.ts';
+import { scheduleIntervalSeconds } from '../schedule/interval.ts';
 import type { JobKind } from '../schedule/job-kinds.ts';
 import type { PairDirections } from './pair-directions.ts';
 
@@ -138,7 +138,7 @@ export function policyRows(facts: ClusterFacts, policies: readonly Policy[]): Po
     for (const s of facts.schedulers.filter((x) => x.policy === policy.name)) {
       const row = volumes.get(s.volumeId) ?? { id: s.volumeId, name: s.volumeName, kinds: [] };
       const run = runsByKey.get(`${policy.name}\u0000${s.volumeId}\u0000${s.kind}`);
-      const overdueAfter = s.pattern ? 2 * longestIntervalSeconds(s.pattern, s.timeZone ?? policy.timezone, facts.readAt) * 1000 : Infinity;
+      const overdueAfter = s.pattern ? 2 * scheduleIntervalSeconds(s.pattern, s.timeZone ?? policy.timezone, facts.readAt) * 1000 : Infinity;
       const since = run?.lastSuccessAt ?? null;
       const overdue = since !== null && facts.readAt.getTime() - since.getTime() > overdueAfter;
       row.kinds.push(cell(s.kind, run, s.nextRunAt, overdue));
