@@ -12,6 +12,7 @@ export function daemonOptionsFromEnv(configDir: string, log: Logger, env = proce
     identity: identitySettings(env),
     log,
     ...tuning,
+    ...(env.NASORCH_API_TOKEN?.trim() ? { apiToken: env.NASORCH_API_TOKEN.trim() } : {}),
   };
 }
 

@@ -47,6 +47,8 @@ export interface DaemonOptions {
   nas?: NasConnectionOptions;
   /** How long one read of the cluster state serves /metrics and the status page. Default 5 s. */
   clusterFactsTtlMs?: number;
+  /** NASORCH_API_TOKEN: when set, Bull Board is served at /queues behind it. Never logged. */
+  apiToken?: string;
 }
 
 export class Daemon {
@@ -129,6 +131,7 @@ export class Daemon {
       policies: () => this.currentPolicies(),
       log: o.log,
       ...(o.clusterFactsTtlMs !== undefined ? { factsTtlMs: o.clusterFactsTtlMs } : {}),
+      ...(o.apiToken ? { apiToken: o.apiToken } : {}),
     });
     this.surfaces.metrics.process.observeWorker(this.worker);
     this.reconciler = new Reconciler({

@@ -8,6 +8,7 @@ import type { NasClient } from '../nas/client.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { JobData } from '../schedule/job-kinds.ts';
 import { PairDirections } from '../status-page/pair-directions.ts';
+import { queueBoardRoute } from '../status-page/queue-board.ts';
 import { statusPageRoute } from '../status-page/route.ts';
 import { CachedClusterFacts } from './cluster-facts.ts';
 import { failoverViewFor } from './failover-view.ts';
@@ -27,6 +28,8 @@ export function createOperatorSurfaces(options: {
   log: Logger;
   /** How long one read of PostgreSQL/Redis serves scrapes and page loads. Default 5 s. */
   factsTtlMs?: number;
+  /** Mounts Bull Board at /queues behind this token. */
+  apiToken?: string;
 }): OperatorSurfaces {
   const failover = failoverViewFor({ prisma: options.prisma });
   const facts = new CachedClusterFacts({ prisma: options.prisma, queue: options.queue, ...(failover ? { failover } : {}) }, options.factsTtlMs);
@@ -41,5 +44,7 @@ export function createOperatorSurfaces(options: {
     },
     { log: options.log },
   );
-  return { metrics, routes: [metricsRoute(metrics), page] };
+  const routes = [metricsRoute(metrics), page];
+  if (options.apiToken) routes.push(queueBoardRoute(options.queue, options.apiToken));
+  return { metrics, routes };
 }
