@@ -16,7 +16,7 @@ import type { JobData } from '../schedule/job-kinds.ts';
 import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
 import { loadConfig, type LoadedConfig } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';
-import { openServices, type Services } from './services.ts';
+import { openServices, splitDatabaseUrl, type Services } from './services.ts';
 
 export const QUEUE_NAME = 'nasorch-jobs';
 
@@ -132,6 +132,7 @@ export class Daemon {
       log: o.log,
       ...(o.clusterFactsTtlMs !== undefined ? { factsTtlMs: o.clusterFactsTtlMs } : {}),
       ...(o.apiToken ? { apiToken: o.apiToken } : {}),
+      schema: o.databaseSchema ?? splitDatabaseUrl(o.service.databaseUrl).schema ?? 'public',
     });
     this.surfaces.metrics.process.observeWorker(this.worker);
     this.reconciler = new Reconciler({

@@ -3,8 +3,8 @@
 // latest usage and replication samples, open alerts and queue depth. Read for /metrics and the
 // status page, cached for a few seconds so scrapes and page loads do not pile up queries.
 import type { Queue } from 'bullmq';
-import type { PrismaClient } from '../db/prisma.ts';
-import { isJobKind, type JobData, type JobKind } from '../schedule/job-kinds.ts';
+import { Prisma, type PrismaClient } from '../db/prisma.ts';
+import { dbJobKind, isJobKind, type JobData, type JobKind } from '../schedule/job-kinds.ts';
 import type { FailoverView } from './failover-view.ts';
 
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
@@ -74,6 +74,8 @@ export interface ClusterFactsSource {
   prisma: PrismaClient;
   queue: Pick<Queue<JobData>, 'getJobSchedulers' | 'getJobCounts'>;
   failover?: FailoverView;
+  /** PostgreSQL schema of the tables (the raw queries name it). Default public. */
+  schema?: string;
   now?: () => Date;
 }
 
@@ -86,12 +88,8 @@ function kindFromDb(kind: string): JobKind | undefined {
 export async function readClusterFacts(source: ClusterFactsSource): Promise<ClusterFacts> {
   const { prisma, queue } = source;
   const readAt = (source.now ?? (() => new Date()))();
-  const [schedulerJson, runGroups, runNames, usageLatest, mirrorLatest, alertGroups, counts, failoverRuns] = await Promise.all([
+  const [schedulerJson, alertGroups, counts, failoverRuns] = await Promise.all([
     queue.getJobSchedulers(0, -1),
-    prisma.jobRun.groupBy({ by: ['kind', 'policy', 'volumeId', 'status'], _max: { startedAt: true, finishedAt: true } }),
-    prisma.jobRun.groupBy({ by: ['volumeId', 'volumeName'], where: { volumeName: { not: null } }, _max: { startedAt: true } }),
-    latestUsage(prisma),
-    latestMirrorStats(prisma),
     prisma.alert.groupBy({ by: ['severity'], where: { status: 'open' }, _count: { _all: true } }),
     queue.getJobCounts(...QUEUE_STATES),
     source.failover?.runCounts(),
@@ -114,41 +112,50 @@ export async function readClusterFacts(source: ClusterFactsSource): Promise<Clus
     });
   }
 
-  // Names: the current schedulers' first (they follow renames), then the newest run's.
-  const names = new Map<string, string>();
-  const newestName = new Map<string, number>();
-  for (const r of runNames) {
-    const at = r._max.startedAt?.getTime() ?? 0;
-    if (r.volumeName && at >= (newestName.get(r.volumeId) ?? -1)) {
-      names.set(r.volumeId, r.volumeName);
-      newestName.set(r.volumeId, at);
-    }
+  // Only what is scheduled now is looked up (one index probe per key, whatever the history's size):
+  // a volume or policy that is gone drops out of the metrics instead of looking overdue forever.
+  const names = new Map(schedulers.map((s) => [s.volumeId, s.volumeName]));
+  const runKeys = new Map<string, { policy: string; volumeId: string; kind: JobKind }>();
+  for (const s of schedulers) {
+    runKeys.set(`${s.policy}\u0000${s.volumeId}\u0000${s.kind}`, s);
+    // prune has no scheduler of its own: it follows each snapshot.
+    if (s.kind === 'snapshot') runKeys.set(`${s.policy}\u0000${s.volumeId}\u0000prune`, { ...s, kind: 'prune' });
   }
-  for (const s of schedulers) names.set(s.volumeId, s.volumeName);
+  const usageVolumes = unique(schedulers.filter((s) => s.kind === 'usage').map((s) => s.volumeId));
+  const mirrorKeys = schedulers.filter((s) => s.kind === 'mirror-stat');
+  const schema = Prisma.raw(quoteIdent(source.schema ?? 'public'));
+  const [runRows, usageRows, mirrorRows] = await Promise.all([
+    lastRuns(prisma, schema, [...runKeys.values()]),
+    usageVolumes.length === 0
+      ? []
+      : prisma.$queryRaw<{ policy: string; volume_id: string; sampled_at: Date; size_gb: number; used_gb: number }[]>`
+          SELECT u.policy, u.volume_id, u.sampled_at, u.size_gb, u.used_gb
+          FROM unnest(${usageVolumes}::text[]) AS k(volume_id)
+          CROSS JOIN LATERAL (
+            SELECT * FROM ${schema}.usage_samples s WHERE s.volume_id = k.volume_id ORDER BY s.sampled_at DESC LIMIT 1
+          ) u`,
+    mirrorKeys.length === 0
+      ? []
+      : prisma.$queryRaw<
+          {
+            policy: string;
+            volume_id: string;
+            region: string;
+            mirror_id: string;
+            sampled_at: Date;
+            status: string;
+            last_transfer_status: string | null;
+            last_success_transfer_end_time: Date | null;
+          }[]
+        >`
+          SELECT m.policy, m.volume_id, m.region, m.mirror_id, m.sampled_at, m.status, m.last_transfer_status, m.last_success_transfer_end_time
+          FROM unnest(${mirrorKeys.map((k) => k.policy)}::text[], ${mirrorKeys.map((k) => k.volumeId)}::text[]) AS k(policy, volume_id)
+          CROSS JOIN LATERAL (
+            SELECT * FROM ${schema}.mirror_stat_samples s
+            WHERE s.volume_id = k.volume_id AND s.policy = k.policy ORDER BY s.sampled_at DESC LIMIT 1
+          ) m`,
+  ]);
   const nameOf = (volumeId: string) => names.get(volumeId) ?? volumeId;
-
-  const runs = new Map<string, RunFact>();
-  for (const g of runGroups) {
-    const kind = kindFromDb(g.kind);
-    const startedAt = g._max.startedAt;
-    if (!kind || !startedAt) continue;
-    const key = `${kind}\u0000${g.policy}\u0000${g.volumeId}`;
-    const fact = runs.get(key) ?? {
-      kind,
-      policy: g.policy,
-      volumeId: g.volumeId,
-      volumeName: nameOf(g.volumeId),
-      lastStatus: g.status,
-      lastStartedAt: startedAt,
-      lastSuccessAt: null,
-    };
-    if (startedAt > fact.lastStartedAt) {
-      fact.lastStatus = g.status;
-      fact.lastStartedAt = startedAt;
-    }
-    if (g.status === 'succeeded') fact.lastSuccessAt = g._max.finishedAt ?? startedAt;
-    runs.set(key, fact);
-  }
 
   const alertsOpen = { warning: 0, critical: 0 };
   for (const a of alertGroups) alertsOpen[a.severity] = a._count._all;
@@ -157,26 +164,31 @@ export async function readClusterFacts(source: ClusterFactsSource): Promise<Clus
   return {
     readAt,
     schedulers,
-    runs: [...runs.values()],
-    usage: usageLatest.map((u) => ({
+    runs: runRows.flatMap((r): RunFact[] => {
+      const kind = kindFromDb(r.kind);
+      return kind
+        ? [{ kind, policy: r.policy, volumeId: r.volume_id, volumeName: nameOf(r.volume_id), lastStatus: r.status, lastStartedAt: r.started_at, lastSuccessAt: r.success_at }]
+        : [];
+    }),
+    usage: usageRows.map((u) => ({
       policy: u.policy,
-      volumeId: u.volumeId,
-      volumeName: nameOf(u.volumeId),
-      sampledAt: u.sampledAt,
-      sizeGb: u.sizeGb,
-      usedGb: u.usedGb,
-      usedRatio: u.sizeGb > 0 ? u.usedGb / u.sizeGb : 0,
+      volumeId: u.volume_id,
+      volumeName: nameOf(u.volume_id),
+      sampledAt: u.sampled_at,
+      sizeGb: u.size_gb,
+      usedGb: u.used_gb,
+      usedRatio: u.size_gb > 0 ? u.used_gb / u.size_gb : 0,
     })),
-    mirrors: mirrorLatest.map((m) => ({
+    mirrors: mirrorRows.map((m) => ({
       policy: m.policy,
-      volumeId: m.volumeId,
-      volumeName: nameOf(m.volumeId),
+      volumeId: m.volume_id,
+      volumeName: nameOf(m.volume_id),
       region: m.region,
-      mirrorId: m.mirrorId,
-      sampledAt: m.sampledAt,
+      mirrorId: m.mirror_id,
+      sampledAt: m.sampled_at,
       status: m.status,
-      lastTransferStatus: m.lastTransferStatus,
-      lastSuccessTransferEndTime: m.lastSuccessTransferEndTime,
+      lastTransferStatus: m.last_transfer_status,
+      lastSuccessTransferEndTime: m.last_success_transfer_end_time,
     })),
     alertsOpen,
     queueJobs,
@@ -184,31 +196,26 @@ export async function readClusterFacts(source: ClusterFactsSource): Promise<Clus
   };
 }
 
-/** The newest usage sample of each volume. */
-async function latestUsage(prisma: PrismaClient) {
-  const newest = await prisma.usageSample.groupBy({ by: ['volumeId'], _max: { sampledAt: true } });
-  const keys = newest.filter((n) => n._max.sampledAt).map((n) => ({ volumeId: n.volumeId, sampledAt: n._max.sampledAt! }));
+/** The newest run and the newest success of each (policy, volume, kind); keys never run are left out. */
+async function lastRuns(prisma: PrismaClient, schema: Prisma.Sql, keys: { policy: string; volumeId: string; kind: JobKind }[]) {
   if (keys.length === 0) return [];
-  const rows = await prisma.usageSample.findMany({ where: { OR: keys }, orderBy: { id: 'desc' } });
-  return firstPer(rows, (r) => r.volumeId);
+  return prisma.$queryRaw<{ policy: string; volume_id: string; kind: string; status: RunStatus; started_at: Date; success_at: Date | null }[]>`
+    SELECT k.policy, k.volume_id, k.kind, last.status::text AS status, last.started_at, ok.success_at
+    FROM unnest(${keys.map((k) => k.policy)}::text[], ${keys.map((k) => k.volumeId)}::text[], ${keys.map((k) => dbJobKind(k.kind))}::text[]) AS k(policy, volume_id, kind)
+    CROSS JOIN LATERAL (
+      SELECT r.status, r.started_at FROM ${schema}.job_runs r
+      WHERE r.policy = k.policy AND r.volume_id = k.volume_id AND r.kind = CAST(k.kind AS ${schema}."JobKind")
+      ORDER BY r.started_at DESC LIMIT 1
+    ) last
+    LEFT JOIN LATERAL (
+      SELECT coalesce(r.finished_at, r.started_at) AS success_at FROM ${schema}.job_runs r
+      WHERE r.policy = k.policy AND r.volume_id = k.volume_id AND r.kind = CAST(k.kind AS ${schema}."JobKind") AND r.status = 'succeeded'
+      ORDER BY r.started_at DESC LIMIT 1
+    ) ok ON true`;
 }
 
-/** The newest replication sample of each (volume, mirror). */
-async function latestMirrorStats(prisma: PrismaClient) {
-  const newest = await prisma.mirrorStatSample.groupBy({ by: ['volumeId', 'mirrorId'], _max: { sampledAt: true } });
-  const keys = newest
-    .filter((n) => n._max.sampledAt)
-    .map((n) => ({ volumeId: n.volumeId, mirrorId: n.mirrorId, sampledAt: n._max.sampledAt! }));
-  if (keys.length === 0) return [];
-  const rows = await prisma.mirrorStatSample.findMany({ where: { OR: keys }, orderBy: { id: 'desc' } });
-  return firstPer(rows, (r) => `${r.volumeId}\u0000${r.mirrorId}`);
-}
-
-function firstPer<T>(rows: T[], key: (row: T) => string): T[] {
-  const seen = new Map<string, T>();
-  for (const row of rows) if (!seen.has(key(row))) seen.set(key(row), row);
-  return [...seen.values()];
-}
+const unique = <T>(values: T[]): T[] => [...new Set(values)];
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** One read at a time, reused for `ttlMs`: every scrape and page load in that window shares it. */
 export class CachedClusterFacts {

@@ -28,11 +28,16 @@ export function createOperatorSurfaces(options: {
   log: Logger;
   /** How long one read of PostgreSQL/Redis serves scrapes and page loads. Default 5 s. */
   factsTtlMs?: number;
+  /** PostgreSQL schema of nasorch's tables. Default public. */
+  schema?: string;
   /** Mounts Bull Board at /queues behind this token. */
   apiToken?: string;
 }): OperatorSurfaces {
   const failover = failoverViewFor({ prisma: options.prisma });
-  const facts = new CachedClusterFacts({ prisma: options.prisma, queue: options.queue, ...(failover ? { failover } : {}) }, options.factsTtlMs);
+  const facts = new CachedClusterFacts(
+    { prisma: options.prisma, queue: options.queue, ...(options.schema ? { schema: options.schema } : {}), ...(failover ? { failover } : {}) },
+    options.factsTtlMs,
+  );
   const metrics = createDaemonMetrics({ facts, policies: options.policies, failover: failover !== undefined, log: options.log });
   const page = statusPageRoute(
     {
