@@ -1,12 +1,10 @@
 // Bull Board at /queues: absent without NASORCH_API_TOKEN, behind it otherwise (Bearer, or Basic
 // with the token as password for a browser), read-only, and it shows the daemon's queue in Chromium.
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME } from '../../src/daemon/daemon.ts';
+import { launchChromium } from '../support/browser.ts';
 import { createTestStack, type TestStack } from '../support/stack.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'board-test-token-0123456789';
 let stack: TestStack;
 
@@ -41,8 +39,7 @@ describe('Bull Board at /queues', () => {
     const { queues } = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
     expect(queues).toEqual([expect.objectContaining({ name: QUEUE_NAME, readOnlyMode: true })]);
 
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ httpCredentials: { username: 'ops', password: TOKEN } });
       // Bull Board's page links Google Fonts; the test machine is offline, so that one answers empty.

@@ -2,19 +2,18 @@
 // live daemon: it loads, shows the seeded alert, run and replication pair (with direction from
 // the NAS API), escapes what it shows, fits a phone's width, logs no console errors, refreshes
 // itself, and shows failover runs only once a failover view is registered.
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AlertBook } from '../../src/alerts/alert-book.ts';
 import { RunRecorder } from '../../src/history/run-recorder.ts';
 import { registerFailoverView } from '../../src/metrics/failover-view.ts';
 import { NasConnection } from '../../src/nas/connection.ts';
+import { launchChromium } from '../support/browser.ts';
 import { createTestStack, policyYaml, type TestStack } from '../support/stack.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
 
 let stack: TestStack;
@@ -22,8 +21,7 @@ let browser: Browser;
 let prodDb: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  browser = await launchChromium();
   stack = await createTestStack();
   const nas = new NasConnection(stack.identity).client('KR1');
   const volumes = await nas.listAllVolumes();
@@ -158,6 +156,21 @@ describe('status page', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'status-page.png'), fullPage: true });
     expect(problems).toEqual([]);
     await close();
+    await daemon.stop();
+  });
+
+  it('answers 503 with a one-line reason when the cluster state cannot be read', async () => {
+    const daemon = await stack.startDaemon({ clusterFactsTtlMs: 0 });
+    await stack.db.prisma.$executeRawUnsafe(`ALTER TABLE "${stack.db.schema}".job_runs RENAME TO job_runs_away`);
+    try {
+      const res = await fetch(`${daemon.httpUrl}/`);
+      expect(res.status).toBe(503);
+      const body = await res.text();
+      expect(body).toMatch(/<p>Cannot read the cluster state \(PostgreSQL \/ Redis\): [^\n<]+<\/p>/);
+      expect(body).toContain('http-equiv="refresh"');
+    } finally {
+      await stack.db.prisma.$executeRawUnsafe(`ALTER TABLE "${stack.db.schema}".job_runs_away RENAME TO job_runs`);
+    }
     await daemon.stop();
   });
 
