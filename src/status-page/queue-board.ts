@@ -1,9 +1,6 @@
 // Bull Board (BullMQ's own queue UI) at /queues, read-only, mounted only when NASORCH_API_TOKEN is
 // set and behind it: `Authorization: Bearer <token>`, or HTTP Basic with the token as password so a
 // browser can log in. Actions stay with the CLI: a click must not retry or remove a snapshot job.
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { bearerTokenChecker } from '../control-api/bearer-token.ts';
@@ -22,11 +19,17 @@ export function queueBoardRoute(queue: Queue, token: string) {
     return bearer(authorization) === 'ok';
   };
   return (app: FastifyInstance): void => {
-    const serverAdapter = new FastifyAdapter();
-    serverAdapter.setBasePath(QUEUE_BOARD_PATH);
-    createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: true })], serverAdapter });
     void app.register(
       async (scope) => {
+        // Loaded only when the token is set: a daemon without it never pays for the UI's modules.
+        const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
+          import('@bull-board/api'),
+          import('@bull-board/api/bullMQAdapter'),
+          import('@bull-board/fastify'),
+        ]);
+        const serverAdapter = new FastifyAdapter();
+        serverAdapter.setBasePath(QUEUE_BOARD_PATH);
+        createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: true })], serverAdapter });
         scope.addHook('onRequest', async (request, reply) => {
           if (accepts(request.headers.authorization)) return;
           return reply
