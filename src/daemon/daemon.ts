@@ -10,8 +10,10 @@ import { FAILOVER_STEP_JOB } from '../failover/executor.ts';
 import { registerControlApi } from '../control-api/routes.ts';
 import { asControlRefusal, failoverControl } from '../failover/control-adapter.ts';
 import { recordedWriterOverride } from '../failover/pair-record.ts';
+import { failoverView } from '../failover/stats.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.ts';
+import { createOperatorSurfaces, type OperatorSurfaces } from '../metrics/operator-surfaces.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
 import { createJobWorker } from '../orchestrator/job-worker.ts';
@@ -21,7 +23,7 @@ import type { JobData } from '../schedule/job-kinds.ts';
 import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
 import { loadConfig, type LoadedConfig } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';
-import { openServices, type Services } from './services.ts';
+import { openServices, splitDatabaseUrl, type Services } from './services.ts';
 
 export const QUEUE_NAME = 'nasorch-jobs';
 
@@ -52,7 +54,10 @@ export interface DaemonOptions {
   nas?: NasConnectionOptions;
   /** Failover tick period (ms); default 10 s. */
   failoverTickMs?: number;
-  /** Enables the failover control API and Alertmanager webhook (NASORCH_API_TOKEN). Never logged. */
+  /** How long one read of the cluster state serves /metrics and the status page. Default 5 s. */
+  clusterFactsTtlMs?: number;
+  /** NASORCH_API_TOKEN: when set, the failover control API, the Alertmanager webhook and Bull Board
+   *  (/queues) are served behind it. Never logged. */
   apiToken?: string;
 }
 
@@ -62,6 +67,7 @@ export class Daemon {
   private worker?: Worker<JobData>;
   private reconciler?: Reconciler;
   private http?: Awaited<ReturnType<typeof startHealthServer>>;
+  private surfaces?: OperatorSurfaces;
   private watcher?: FSWatcher;
   private tick?: ScheduledTask;
   private failover?: FailoverDaemonPart;
@@ -110,7 +116,8 @@ export class Daemon {
       migrate: true,
       ...(o.volumeLockMs ? { volumeLockMs: o.volumeLockMs } : {}),
       ...(o.databaseSchema ? { databaseSchema: o.databaseSchema } : {}),
-      ...(o.nas ? { nas: o.nas } : {}),
+      // NAS requests are counted for /metrics through the client's observer hook.
+      nas: { ...o.nas, client: { ...o.nas?.client, onRequest: (event) => this.surfaces?.metrics.process.observeNasRequest(event) } },
     });
     this.services = services;
     const nas = services.nas!;
@@ -130,6 +137,18 @@ export class Daemon {
       lockDurationMs: o.lockDurationMs ?? 30_000,
       stalledIntervalMs: o.stalledIntervalMs ?? 30_000,
     });
+    this.surfaces = createOperatorSurfaces({
+      prisma: services.prisma,
+      queue: this.queue,
+      nasFor: (region) => nas.client(region),
+      policies: () => this.currentPolicies(),
+      log: o.log,
+      ...(o.clusterFactsTtlMs !== undefined ? { factsTtlMs: o.clusterFactsTtlMs } : {}),
+      ...(o.apiToken ? { apiToken: o.apiToken } : {}),
+      failover: failoverView(services.prisma),
+      schema: o.databaseSchema ?? splitDatabaseUrl(o.service.databaseUrl).schema ?? 'public',
+    });
+    this.surfaces.metrics.process.observeWorker(this.worker);
     this.reconciler = new Reconciler({
       queue: this.queue,
       redis: services.redis,
@@ -160,9 +179,12 @@ export class Daemon {
           { name: 'redis', check: async () => void (await services.redis.ping()) },
           { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
         ],
-        ...(o.apiToken
-          ? { routes: (server: FastifyInstance) => registerControlApi(server, { token: o.apiToken!, control: failoverControl(() => this.failover!.service()), asRefusal: asControlRefusal }) }
-          : {}),
+        routes: [
+          ...this.surfaces.routes,
+          ...(o.apiToken
+            ? [(server: FastifyInstance) => registerControlApi(server, { token: o.apiToken!, control: failoverControl(() => this.failover!.service()), asRefusal: asControlRefusal })]
+            : []),
+        ],
       });
     }
     this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });
@@ -198,7 +220,8 @@ export class Daemon {
   async reconcile(reason: string): Promise<ReconcileResult> {
     try {
       const policies = [...this.policies.values()];
-      const result = await this.reconciler!.reconcile(policies, this.config!.version);
+      const pass = () => this.reconciler!.reconcile(policies, this.config!.version);
+      const result = await (this.surfaces ? this.surfaces.metrics.process.timeReconcile(pass) : pass());
       this.log.debug({ reason, ...result }, 'reconcile done');
       if (!result.skipped) await this.alertUnreachableRegions(policies, result.unresolvedRegions);
       return result;
