@@ -16,6 +16,10 @@ export interface StartRunInput {
   planHash?: string;
   confirm: string[];
   reason?: string;
+  /** Failback: the operator accepts an invert on a HALT pair (A4) before a drill has shown it. */
+  ackInvertOnHalt?: boolean;
+  /** Emergency: the operator declares the source region down (instead of recorded probes). */
+  declare?: boolean;
   trigger: 'http' | 'alertmanager';
   idempotencyKey?: string;
   alertGroupKey?: string;
@@ -62,6 +66,8 @@ const StartBody = z.strictObject({
   planHash: z.string().min(1),
   confirm: z.array(z.string()).default([]),
   reason: z.string().max(500).optional(),
+  ackInvertOnHalt: z.boolean().optional(),
+  declare: z.boolean().optional(),
 });
 const ApproveBody = z.strictObject({ planHash: z.string().min(1), confirm: z.array(z.string()).default([]) });
 const AbortBody = z.strictObject({ reason: z.string().max(500).optional() }).default({});

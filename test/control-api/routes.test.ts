@@ -64,6 +64,13 @@ describe('control API', () => {
     expect(starts.at(-1)).toMatchObject({ trigger: 'http', idempotencyKey: 'k-1', confirm: [] });
   });
 
+  it('passes the failback and emergency acknowledgements through', async () => {
+    const body = { group: 'web-dr', kind: 'failback', planHash: 'h2', confirm: ['prod-web'], ackInvertOnHalt: true, declare: false };
+    const res = await server.inject({ method: 'POST', url: '/v1/failover-runs', headers: auth, payload: body });
+    expect(res.statusCode).toBe(201);
+    expect(starts.at(-1)).toMatchObject({ kind: 'failback', confirm: ['prod-web'], ackInvertOnHalt: true, declare: false });
+  });
+
   it('bad bodies get a one-line 400 naming the field; refusals map to their status', async () => {
     const bad = await server.inject({ method: 'POST', url: '/v1/failover-runs', headers: auth, payload: { group: 'web-dr', kind: 'planned' } });
     expect(bad.statusCode).toBe(400);
