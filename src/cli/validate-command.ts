@@ -2,6 +2,7 @@
 // pre-commit hooks and CI. Exit 0 with a one-line summary, or 1 with every error, one per line.
 import type { Command } from 'commander';
 import { loadPolicyFiles } from '../policy/load-policies.ts';
+import { policyFileMaxBytes } from '../settings/settings.ts';
 import { processIo, type CliIo } from './output.ts';
 
 export const DEFAULT_POLICY_DIR = 'config';
@@ -17,7 +18,8 @@ const plural = (count: number, one: string, many: string) => `${count} ${count =
 export async function runValidate(paths: readonly string[], io: CliIo, options: ValidateOptions = {}): Promise<number> {
   const targets = paths.length > 0 ? paths : [DEFAULT_POLICY_DIR];
   const defaultRegion = options.region?.trim() || io.env.NHN_REGION?.trim() || 'KR1';
-  const { policies, errors, files } = await loadPolicyFiles(targets, { defaultRegion });
+  const { policies, errors, warnings, files } = await loadPolicyFiles(targets, { defaultRegion, maxFileBytes: policyFileMaxBytes(io.env) });
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
 
   if (errors.length > 0) {
     for (const error of errors) io.stderr.write(`${error.format()}\n`);

@@ -5,15 +5,18 @@ import { watch, type FSWatcher } from 'node:fs';
 import { Queue, type Worker } from 'bullmq';
 import cron, { type ScheduledTask } from 'node-cron';
 import { alertKeys } from '../alerts/alert-book.ts';
+import { describeError } from '../cli/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
 import { createJobWorker } from '../orchestrator/job-worker.ts';
 import { Reconciler, type ReconcileResult } from '../orchestrator/reconciler.ts';
+import { WorkerPolicyLoader } from '../policy/load-in-worker.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { JobData } from '../schedule/job-kinds.ts';
-import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
-import { loadConfig, type LoadedConfig } from './config-source.ts';
+import { DEFAULT_POLICY_FILE_MAX_BYTES, type IdentitySettings, type ServiceSettings } from '../settings/settings.ts';
+import { CoalescedTask } from './coalesced-task.ts';
+import { inlinePolicyLoader, loadConfig, type LoadedConfig, type PolicyLoader } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';
 import { openServices, type Services } from './services.ts';
 
@@ -44,6 +47,10 @@ export interface DaemonOptions {
   jobAttempts?: number;
   jobBackoffMs?: number;
   nas?: NasConnectionOptions;
+  /** Size cap of one policy file (NASORCH_POLICY_FILE_MAX_BYTES). Default 1 MiB. */
+  policyFileMaxBytes?: number;
+  /** How reloads read the policy files. Default: in a worker thread (tests wrap it to count loads). */
+  reloadLoader?: PolicyLoader & { close?(): Promise<void> };
 }
 
 export class Daemon {
@@ -56,13 +63,16 @@ export class Daemon {
   private tick?: ScheduledTask;
   private config?: LoadedConfig;
   private policies = new Map<string, Policy>();
-  private reloading: Promise<unknown> = Promise.resolve();
+  private readonly reloads = new CoalescedTask(() => this.reloadNow());
+  private readonly reloadReasons = new Set<string>();
+  private readonly reloadLoader: PolicyLoader & { close?(): Promise<void> };
   private readonly log: Logger;
   readonly prefix: string;
 
   constructor(private readonly options: DaemonOptions) {
     this.log = options.log;
     this.prefix = options.redisPrefix ?? 'nasorch';
+    this.reloadLoader = options.reloadLoader ?? new WorkerPolicyLoader();
   }
 
   get httpUrl(): string | undefined {
@@ -71,8 +81,9 @@ export class Daemon {
 
   async start(): Promise<void> {
     const o = this.options;
-    // A daemon must not start on a broken config: there is no "last good" one yet.
-    const config = await loadConfig(o.configDir, o.identity.region);
+    // A daemon must not start on a broken config: there is no "last good" one yet. Nothing runs
+    // yet that a long parse could hold up, so the files are parsed in this thread.
+    const config = await this.loadConfig(inlinePolicyLoader);
     if (config.errors.length > 0) {
       for (const e of config.errors) this.log.error(`invalid policy config: ${e.format()}`);
       const more = config.errors.length > 1 ? ` (and ${config.errors.length - 1} more above)` : '';
@@ -153,29 +164,53 @@ export class Daemon {
     this.log.info({ configDir: o.configDir, policies: this.policies.size, http: this.http?.url }, 'daemon started');
   }
 
-  /** Re-reads the config (SIGHUP, file change). An invalid config keeps the last good one running. */
-  async reload(reason: string): Promise<{ ok: boolean; errors: string[] }> {
-    const run = this.reloading.then(async () => {
-      const config = await loadConfig(this.options.configDir, this.options.identity.region);
-      const alerts = this.services!.alerts;
-      if (config.errors.length > 0) {
-        const errors = config.errors.map((e) => e.format());
-        for (const line of errors) this.log.error({ reason }, `invalid policy config, keeping the last good one: ${line}`);
-        await alerts.raise({
-          key: alertKeys.configInvalid(),
-          severity: 'critical',
-          message: `policy config in ${this.options.configDir} is invalid (${errors.length} errors); still running the last good config. First: ${errors[0]}`,
-          details: { errors },
-        });
-        return { ok: false, errors };
-      }
-      await alerts.resolve(alertKeys.configInvalid());
-      this.adopt(config);
-      await this.reconcile(reason);
-      return { ok: true, errors: [] };
-    });
-    this.reloading = run.catch(() => {});
-    return run;
+  /**
+   * Re-reads the config (SIGHUP, file change). An invalid config keeps the last good one running.
+   * A burst of requests is one reload; the files are parsed in a worker thread so jobs and
+   * /healthz keep being served meanwhile.
+   */
+  reload(reason: string): Promise<{ ok: boolean; errors: string[] }> {
+    this.reloadReasons.add(reason);
+    return this.reloads.run();
+  }
+
+  private async reloadNow(): Promise<{ ok: boolean; errors: string[] }> {
+    const reason = [...this.reloadReasons].join(', ');
+    this.reloadReasons.clear();
+    let config: LoadedConfig;
+    try {
+      config = await this.loadConfig(this.reloadLoader);
+    } catch (err) {
+      // E.g. a parse cut off by the loader's timeout: the last good config stays in force.
+      const message = `cannot reload the policy config, keeping the last good one: ${describeError(err)}`;
+      this.log.error({ reason }, message);
+      return { ok: false, errors: [message] };
+    }
+    const alerts = this.services!.alerts;
+    if (config.errors.length > 0) {
+      const errors = config.errors.map((e) => e.format());
+      for (const line of errors) this.log.error({ reason }, `invalid policy config, keeping the last good one: ${line}`);
+      await alerts.raise({
+        key: alertKeys.configInvalid(),
+        severity: 'critical',
+        message: `policy config in ${this.options.configDir} is invalid (${errors.length} errors); still running the last good config. First: ${errors[0]}`,
+        details: { errors },
+      });
+      return { ok: false, errors };
+    }
+    await alerts.resolve(alertKeys.configInvalid());
+    this.adopt(config);
+    await this.reconcile(reason);
+    return { ok: true, errors: [] };
+  }
+
+  private async loadConfig(loader: PolicyLoader): Promise<LoadedConfig> {
+    const started = Date.now();
+    const options = { defaultRegion: this.options.identity.region, maxFileBytes: this.options.policyFileMaxBytes ?? DEFAULT_POLICY_FILE_MAX_BYTES };
+    const config = await loadConfig(this.options.configDir, options, loader);
+    this.log.debug({ configDir: this.options.configDir, policies: config.policies.length, ms: Date.now() - started }, 'policy files loaded');
+    for (const warning of config.warnings) this.log.warn(`policy config: ${warning}`);
+    return config;
   }
 
   async reconcile(reason: string): Promise<ReconcileResult> {
@@ -237,6 +272,7 @@ export class Daemon {
     }
     await settleWithin(this.queue?.close() ?? Promise.resolve(), 5000);
     await this.http?.server.close();
+    await this.reloadLoader.close?.();
     await this.services?.close();
     this.log.info('daemon stopped');
   }
