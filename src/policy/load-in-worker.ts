@@ -6,24 +6,24 @@ import type { LoadOptions, PolicySet } from './load-policies.ts';
 import { PolicyError, type PolicyErrorInit } from './policy-error.ts';
 import type { LoadRequest } from './policy-load-worker.ts';
 
-type LoadReply = { id: number; set: PolicySet } | { id: number; error: string };
+type LoadReply = { id: number; set: PolicySet } | { id: number; error: string } | { id: number; parsing: string };
 
 export class WorkerPolicyLoader {
   private worker?: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(set: PolicySet): void; reject(err: Error): void }>();
+  private readonly pending = new Map<number, { resolve(set: PolicySet): void; reject(err: Error): void; onParse?: (file: string) => void }>();
 
   /** @param timeoutMs a load that takes longer fails and its worker is terminated. */
   constructor(private readonly timeoutMs = 60_000) {}
 
-  async load(dir: string, options: LoadOptions): Promise<PolicySet> {
+  async load(dir: string, { onParse, ...options }: LoadOptions): Promise<PolicySet> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     worker.ref();
     let timer: NodeJS.Timeout | undefined;
     try {
       const set = await new Promise<PolicySet>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
+        this.pending.set(id, { resolve, reject, ...(onParse ? { onParse } : {}) });
         timer = setTimeout(() => {
           reject(new Error(`loading the policy files of ${dir} took longer than ${this.timeoutMs} ms`));
           void this.discard(worker);
@@ -48,7 +48,8 @@ export class WorkerPolicyLoader {
     worker.on('message', (reply: LoadReply) => {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
-      if ('error' in reply) waiting.reject(new Error(`loading the policy files failed: ${reply.error}`));
+      if ('parsing' in reply) waiting.onParse?.(reply.parsing);
+      else if ('error' in reply) waiting.reject(new Error(`loading the policy files failed: ${reply.error}`));
       else waiting.resolve(reply.set);
     });
     const failAll = (why: string) => {

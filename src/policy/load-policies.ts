@@ -12,6 +12,8 @@ import { checkPolicySet, type LocatedPolicy } from './policy-set-checks.ts';
 export interface LoadOptions extends ParseOptions {
   /** Larger files are refused unread (parsing them could take minutes). Default 1 MiB. */
   maxFileBytes?: number;
+  /** Called before each file's text is parsed (the worker reports progress with it). */
+  onParse?: (file: string) => void;
 }
 
 export interface PolicySet {
@@ -60,6 +62,7 @@ export async function loadPolicyFiles(paths: readonly string[], options: LoadOpt
       errors.push(new PolicyError({ file, path: '', message: read.error }));
       continue;
     }
+    options.onParse?.(file);
     const parsed = parsePolicyDocuments(read.text, file, options);
     located.push(...parsed.policies);
     errors.push(...parsed.errors);

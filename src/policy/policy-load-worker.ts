@@ -11,7 +11,7 @@ export interface LoadRequest {
 
 parentPort!.on('message', async ({ id, dir, options }: LoadRequest) => {
   try {
-    const set = await loadPolicyDir(dir, options);
+    const set = await loadPolicyDir(dir, { ...options, onParse: (file) => parentPort!.postMessage({ id, parsing: file }) });
     // PolicyError is a class: send its fields, the caller rebuilds it.
     parentPort!.postMessage({ id, set: { ...set, errors: set.errors.map((e) => ({ ...e })) } });
   } catch (err) {
