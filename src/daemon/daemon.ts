@@ -18,9 +18,11 @@ import { DEFAULT_POLICY_FILE_MAX_BYTES, type IdentitySettings, type ServiceSetti
 import { CoalescedTask } from './coalesced-task.ts';
 import { inlinePolicyLoader, loadConfig, type LoadedConfig, type PolicyLoader } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';
-import { openServices, type Services } from './services.ts';
+import { openServices, redisRetryStrategy, type Services } from './services.ts';
 
 export const QUEUE_NAME = 'nasorch-jobs';
+/** After Redis is back: how long to wait for it to settle before reconciling. */
+const RECOVERY_DEBOUNCE_MS = 200;
 
 export interface DaemonOptions {
   configDir: string;
@@ -61,6 +63,7 @@ export class Daemon {
   private http?: Awaited<ReturnType<typeof startHealthServer>>;
   private watcher?: FSWatcher;
   private tick?: ScheduledTask;
+  private recoveryTimer?: NodeJS.Timeout;
   private config?: LoadedConfig;
   private policies = new Map<string, Policy>();
   private readonly reloads = new CoalescedTask(() => this.reloadNow());
@@ -114,8 +117,10 @@ export class Daemon {
     });
     this.services = services;
     const nas = services.nas!;
-    const connection = { url: o.service.redisUrl, maxRetriesPerRequest: null };
+    const connection = { url: o.service.redisUrl, maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy };
     this.queue = new Queue<JobData>(QUEUE_NAME, { connection, prefix: this.prefix });
+    // Without an 'error' listener BullMQ prints raw stack traces outside the JSON log.
+    services.redisHealth.watch('queue', { errors: this.queue, ready: this.queue.getBackend() });
     const runner = runnerFor(services, (name) => this.policies.get(name), o.log);
     this.worker = createJobWorker({
       queueName: QUEUE_NAME,
@@ -128,6 +133,8 @@ export class Daemon {
       lockDurationMs: o.lockDurationMs ?? 30_000,
       stalledIntervalMs: o.stalledIntervalMs ?? 30_000,
     });
+    services.redisHealth.watch('worker', { errors: this.worker, ready: this.worker.getBackend() });
+    services.redisHealth.onBack(() => this.reconcileAfterRedisOutage());
     this.reconciler = new Reconciler({
       queue: this.queue,
       redis: services.redis,
@@ -221,9 +228,19 @@ export class Daemon {
       if (!result.skipped) await this.alertUnreachableRegions(policies, result.unresolvedRegions);
       return result;
     } catch (err) {
-      this.log.error({ reason, err: { message: (err as Error).message } }, 'reconcile failed');
+      this.log.error({ reason }, `reconcile (${reason}) failed: ${describeError(err)}`);
       throw err;
     }
+  }
+
+  /**
+   * A Redis restarted without persistence has lost every job scheduler (and the queued jobs):
+   * restore them at once rather than at the next tick, so the next slot is kept. Debounced, so
+   * a flapping connection costs one pass.
+   */
+  private reconcileAfterRedisOutage(): void {
+    clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = setTimeout(() => void this.reconcile('redis back').catch(() => {}), RECOVERY_DEBOUNCE_MS);
   }
 
   /** BullMQ loses jobs if Redis may evict keys; managed Redis often hides CONFIG, so only warn. */
@@ -243,15 +260,15 @@ export class Daemon {
     const alerts = this.services!.alerts;
     for (const region of new Set(policies.map((p) => p.region))) {
       const key = alertKeys.regionUnreachable(region);
-      if (unresolved.includes(region)) {
-        await alerts.raise({
-          key,
-          severity: 'critical',
-          message: `cannot list the volumes of region ${region}: schedulers there are kept as they were and new volumes are not picked up (see the daemon log)`,
-        });
-      } else {
-        await alerts.resolve(key);
-      }
+      await recordingAlert(key, () =>
+        unresolved.includes(region)
+          ? alerts.raise({
+              key,
+              severity: 'critical',
+              message: `cannot list the volumes of region ${region}: schedulers there are kept as they were and new volumes are not picked up (see the daemon log)`,
+            })
+          : alerts.resolve(key),
+      );
     }
   }
 
@@ -261,6 +278,8 @@ export class Daemon {
     this.log.info({ timeoutMs }, 'daemon stopping');
     this.tick?.stop();
     this.watcher?.close();
+    clearTimeout(this.recoveryTimer);
+    this.services?.redisHealth.stop();
     if (this.worker) {
       const graceful = this.worker.close();
       const finished = await settleWithin(graceful, timeoutMs);
@@ -298,6 +317,15 @@ export class Daemon {
     } catch (err) {
       this.log.warn({ err: { message: (err as Error).message } }, 'cannot watch the config directory; SIGHUP still reloads');
     }
+  }
+}
+
+/** Names the alert when writing it fails (Prisma's own message spans many lines). */
+async function recordingAlert(key: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    throw new Error(`recording alert ${key}: ${describeError(err)}`, { cause: err });
   }
 }
 
