@@ -131,7 +131,7 @@ export class ConnectionHealth {
   watch(source: string, clients: { errors: Emitter; ready: Emitter; closes?: boolean }): void {
     clients.errors.on('error', (err: Error) => {
       if (isConnectionError(err)) this.feed({ type: 'failure', source, error: describeError(err), at: this.now() });
-      else if (!this.stopped) this.options.log.error({ source }, `${this.options.name} ${source} error: ${describeError(err)}`);
+      else if (!this.stopped) this.options.log.error({ source }, `${source} error: ${describeError(err)}`);
     });
     if (clients.closes) clients.errors.on('close', () => this.feed({ type: 'failure', source, error: 'connection closed', at: this.now() }));
     clients.ready.on('ready', () => this.feed({ type: 'ready', source, at: this.now() }));

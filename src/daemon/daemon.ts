@@ -49,6 +49,8 @@ export interface DaemonOptions {
   jobAttempts?: number;
   jobBackoffMs?: number;
   nas?: NasConnectionOptions;
+  /** While Redis is unreachable, how often that is logged again. Default 30 s. */
+  redisDownLogEveryMs?: number;
   /** Size cap of one policy file (NASORCH_POLICY_FILE_MAX_BYTES). Default 1 MiB. */
   policyFileMaxBytes?: number;
   /** How reloads read the policy files. Default: in a worker thread (tests wrap it to count loads). */
@@ -112,6 +114,7 @@ export class Daemon {
       redisPrefix: this.prefix,
       migrate: true,
       ...(o.volumeLockMs ? { volumeLockMs: o.volumeLockMs } : {}),
+      ...(o.redisDownLogEveryMs ? { redisDownLogEveryMs: o.redisDownLogEveryMs } : {}),
       ...(o.databaseSchema ? { databaseSchema: o.databaseSchema } : {}),
       ...(o.nas ? { nas: o.nas } : {}),
     });

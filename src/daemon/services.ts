@@ -81,7 +81,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     throw new Error(`cannot connect to Redis at ${new URL(options.service.redisUrl).host}: ${(err as Error).message}`);
   }
   const redisHealth = new ConnectionHealth({ name: 'redis', log: options.log, ...(options.redisDownLogEveryMs ? { repeatEveryMs: options.redisDownLogEveryMs } : {}) });
-  redisHealth.watch('commands', { errors: redis, ready: redis, closes: true });
+  redisHealth.watch('redis', { errors: redis, ready: redis, closes: true });
   redis.off('error', ignoreUntilConnected);
   const limiter = new ApiRateLimiter(redis, { prefix: options.redisPrefix, requestsPerSecond: options.service.apiRateLimitPerSecond });
   const nas = options.identity

@@ -115,7 +115,7 @@ describe('ConnectionHealth (wiring)', () => {
 
     expect(lines.map((l) => l.msg)).toEqual([
       'redis unreachable: connection closed (jobs wait; reconnecting)',
-      'redis queue error: Missing lock for job 1',
+      'queue error: Missing lock for job 1',
       'redis reachable again after 5.1 s',
     ]);
     expect(backs).toBe(1);
