@@ -69,11 +69,14 @@ export class WorkerPolicyLoader {
 }
 
 // Run from sources (tsx, vitest) the entry is a .ts file that plain Node cannot load: a tiny
-// bootstrap registers tsx in the worker first. A compiled build loads the .js entry directly.
+// bootstrap registers tsx in the worker first. tsx is resolved here, from this file, as the
+// worker's own resolution would start from the working directory. A compiled build loads the
+// .js entry directly.
 function startWorker(): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
   const entry = new URL(`./policy-load-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url);
   if (!fromSources) return new Worker(entry);
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(bootstrap, { eval: true });
 }

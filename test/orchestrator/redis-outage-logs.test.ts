@@ -2,6 +2,7 @@
 // from BullMQ or ioredis), and the outage is one "unreachable" line and one "reachable again"
 // line, however many reconnect attempts fail in between.
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestStack, policyYaml, type TestStack } from '../support/stack.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.ts';
@@ -25,6 +26,8 @@ describe('a daemon process while Redis is down', () => {
     const child = spawn(process.execPath, [...NASORCH, 'daemon', '--config', stack.configDir], {
       env: { ...process.env, ...stack.env, REDIS_URL: redis.url, LOG_LEVEL: 'info', NASORCH_REDIS_DOWN_LOG_MS: '2500' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Not the project directory: the reload's worker thread must find tsx from its own files.
+      cwd: tmpdir(),
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     let stdout = '';
@@ -44,6 +47,10 @@ describe('a daemon process while Redis is down', () => {
       await vi.waitFor(() => expect(logged('redis reachable again')).toHaveLength(1), { timeout: 10_000, interval: 50 });
       // The empty Redis gets its schedulers back.
       await vi.waitFor(() => expect(logged('"schedulers reconciled"')).toHaveLength(2), { timeout: 10_000, interval: 50 });
+      // And a SIGHUP reload (parsed in the worker thread) afterwards works.
+      await stack.writePolicy('usage.yaml', policyYaml('usage', 'volumes: { names: [staging-files] }\nusage: { schedule: "0 * * * *" }'));
+      child.kill('SIGHUP');
+      await vi.waitFor(() => expect(logged('"schedulers reconciled"')).toHaveLength(3), { timeout: 30_000, interval: 100 });
     } finally {
       child.kill('SIGTERM');
     }

@@ -68,7 +68,7 @@ describe('Redis restarted empty (no persistence)', () => {
     // The next whole second after the schedulers were restored is the first slot they can produce.
     const firstSlot = Math.floor(reconciledAt / 1000) * 1000 + 1000;
     await vi.waitFor(async () => expect(await succeededSlots()).toContain(firstSlot), { timeout: 20_000, interval: 100 });
-    // Restored promptly: within about a second of the connection being back, not at a tick.
-    expect(firstSlot - backAt).toBeLessThanOrEqual(2000);
+    // Restored promptly: seconds after the connection is back, not at a tick (minutes).
+    expect(firstSlot - backAt).toBeLessThanOrEqual(5000);
   });
 });
