@@ -4,7 +4,8 @@ import { openServices, type Services, type ServicesOptions } from '../daemon/ser
 import { createLogger, type Logger } from '../log/logger.ts';
 import { loadPolicyDir } from '../policy/load-policies.ts';
 import type { Policy } from '../policy/policy.ts';
-import { daemonTuning, identitySettings, policyFileMaxBytes, serviceSettings } from '../settings/settings.ts';
+import { policyFileMaxBytes } from '../policy/file-size-cap.ts';
+import { daemonTuning, identitySettings, serviceSettings } from '../settings/settings.ts';
 import type { CliIo } from './output.ts';
 
 export class CommandError extends Error {

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { Daemon, type DaemonOptions } from '../daemon/daemon.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
-import { daemonTuning, identitySettings, policyFileMaxBytes, serviceSettings } from '../settings/settings.ts';
+import { policyFileMaxBytes } from '../policy/file-size-cap.ts';
+import { daemonTuning, identitySettings, serviceSettings } from '../settings/settings.ts';
 
 export function daemonOptionsFromEnv(configDir: string, log: Logger, env = process.env): DaemonOptions {
   const tuning = daemonTuning(env);

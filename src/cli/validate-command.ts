@@ -2,7 +2,7 @@
 // pre-commit hooks and CI. Exit 0 with a one-line summary, or 1 with every error, one per line.
 import type { Command } from 'commander';
 import { loadPolicyFiles } from '../policy/load-policies.ts';
-import { policyFileMaxBytes } from '../settings/settings.ts';
+import { policyFileMaxBytes } from '../policy/file-size-cap.ts';
 import { processIo, type CliIo } from './output.ts';
 
 export const DEFAULT_POLICY_DIR = 'config';

@@ -14,7 +14,8 @@ import { Reconciler, type ReconcileResult } from '../orchestrator/reconciler.ts'
 import { WorkerPolicyLoader } from '../policy/load-in-worker.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { JobData } from '../schedule/job-kinds.ts';
-import { DEFAULT_POLICY_FILE_MAX_BYTES, type IdentitySettings, type ServiceSettings } from '../settings/settings.ts';
+import { DEFAULT_POLICY_FILE_MAX_BYTES } from '../policy/file-size-cap.ts';
+import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
 import { CoalescedTask } from './coalesced-task.ts';
 import { inlinePolicyLoader, loadConfig, type LoadedConfig, type PolicyLoader } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';

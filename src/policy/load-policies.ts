@@ -3,7 +3,7 @@
 // Every problem in every file is collected; policies come back only when there is none.
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_POLICY_FILE_MAX_BYTES, POLICY_FILE_MAX_BYTES_SETTING } from '../settings/settings.ts';
+import { DEFAULT_POLICY_FILE_MAX_BYTES, POLICY_FILE_MAX_BYTES_SETTING } from './file-size-cap.ts';
 import type { Policy } from './policy.ts';
 import { PolicyError, sortPolicyErrors } from './policy-error.ts';
 import { parsePolicyDocuments, type ParseOptions } from './parse-policy-text.ts';

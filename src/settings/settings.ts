@@ -12,9 +12,6 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_HTTP_PORT = 9464;
 /** Loopback: the health server is reachable from other hosts (a container's) only when asked. */
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
-/** Policy files larger than this are refused (a multi-MB YAML file takes seconds to parse). */
-export const DEFAULT_POLICY_FILE_MAX_BYTES = 1024 * 1024;
-export const POLICY_FILE_MAX_BYTES_SETTING = 'NASORCH_POLICY_FILE_MAX_BYTES';
 
 type Env = Record<string, string | undefined>;
 
@@ -100,13 +97,6 @@ export function serviceSettings(env: Env = process.env): ServiceSettings {
     httpHost: listenHost(env, 'HTTP_HOST', DEFAULT_HTTP_HOST),
     apiRateLimitPerSecond: positiveNumber(env, 'NAS_API_RATE_LIMIT', 10),
   };
-}
-
-/** The size cap of one policy file (validate, plan and the daemon). */
-export function policyFileMaxBytes(env: Env = process.env): number {
-  const value = positiveNumber(env, POLICY_FILE_MAX_BYTES_SETTING, DEFAULT_POLICY_FILE_MAX_BYTES);
-  if (!Number.isInteger(value)) throw new SettingsError(`setting ${POLICY_FILE_MAX_BYTES_SETTING} must be a whole number of bytes, got "${env[POLICY_FILE_MAX_BYTES_SETTING]}"`);
-  return value;
 }
 
 export interface DaemonTuning {

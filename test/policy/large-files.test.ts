@@ -56,7 +56,7 @@ describe('the policy file size cap', () => {
     expect(await runValidate([dir], exact.io)).toBe(0);
 
     const bad = captureIo({ NASORCH_POLICY_FILE_MAX_BYTES: 'lots' });
-    await expect(runValidate([dir], bad.io)).rejects.toThrow('setting NASORCH_POLICY_FILE_MAX_BYTES must be a positive number, got "lots"');
+    await expect(runValidate([dir], bad.io)).rejects.toThrow('setting NASORCH_POLICY_FILE_MAX_BYTES must be a positive whole number of bytes, got "lots"');
   });
 
   it('accepts a larger file when the cap is raised', async () => {
