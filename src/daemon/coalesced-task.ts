@@ -7,6 +7,15 @@ export class CoalescedTask<T> {
 
   constructor(private readonly task: () => Promise<T>) {}
 
+  /** Resolves when no run is queued or running (whatever their outcome). */
+  async settled(): Promise<void> {
+    let last: Promise<unknown>;
+    do {
+      last = this.previous;
+      await last;
+    } while (last !== this.previous);
+  }
+
   run(): Promise<T> {
     if (this.queued) return this.queued;
     const next = this.previous

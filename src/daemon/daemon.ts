@@ -67,6 +67,8 @@ export class Daemon {
   private watcher?: FSWatcher;
   private tick?: ScheduledTask;
   private recoveryTimer?: NodeJS.Timeout;
+  private watchTimer?: NodeJS.Timeout;
+  private stopping = false;
   private config?: LoadedConfig;
   private policies = new Map<string, Policy>();
   private readonly reloads = new CoalescedTask(() => this.reloadNow());
@@ -186,6 +188,7 @@ export class Daemon {
   }
 
   private async reloadNow(): Promise<{ ok: boolean; errors: string[] }> {
+    if (this.stopping) return { ok: false, errors: ['the daemon is stopping'] };
     const reason = [...this.reloadReasons].join(', ');
     this.reloadReasons.clear();
     let config: LoadedConfig;
@@ -232,7 +235,9 @@ export class Daemon {
       if (!result.skipped) await this.alertUnreachableRegions(policies, result.unresolvedRegions);
       return result;
     } catch (err) {
-      this.log.error({ reason }, `reconcile (${reason}) failed: ${describeError(err)}`);
+      // Closing Redis under a running pass (a tick, the pass after an outage) is no failure.
+      if (this.stopping) this.log.warn({ reason }, `reconcile (${reason}) cut short by the shutdown: ${describeError(err)}`);
+      else this.log.error({ reason }, `reconcile (${reason}) failed: ${describeError(err)}`);
       throw err;
     }
   }
@@ -280,9 +285,13 @@ export class Daemon {
   async stop(): Promise<void> {
     const timeoutMs = this.options.shutdownTimeoutMs ?? 30_000;
     this.log.info({ timeoutMs }, 'daemon stopping');
+    this.stopping = true;
     this.tick?.stop();
     this.watcher?.close();
+    clearTimeout(this.watchTimer);
     clearTimeout(this.recoveryTimer);
+    // A reload under way finishes (its reconcile needs Redis); one not started yet does nothing.
+    await settleWithin(this.reloads.settled(), 10_000);
     this.services?.redisHealth.stop();
     if (this.worker) {
       const graceful = this.worker.close();
@@ -311,11 +320,10 @@ export class Daemon {
   }
 
   private watchConfigDir(): void {
-    let timer: NodeJS.Timeout | undefined;
     try {
       this.watcher = watch(this.options.configDir, () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => void this.reload('config change').catch(() => {}), 300);
+        clearTimeout(this.watchTimer);
+        this.watchTimer = setTimeout(() => void this.reload('config change').catch(() => {}), 300);
       });
       this.watcher.on('error', (err) => this.log.warn({ err: { message: err.message } }, 'config watcher failed; SIGHUP still reloads'));
     } catch (err) {
