@@ -4,6 +4,7 @@
 import { alertKeys } from '../src/alerts/alert-book.ts';
 import { isNasApiError } from '../src/nas/errors.ts';
 import type { Snapshot } from '../src/nas/schemas.ts';
+import { RESERVED_SNAPSHOT_NAMESPACE } from '../src/policy/document-kinds.ts';
 import { applyRetention, deletionsOldestFirst, RetentionInputError } from '../src/retention/apply-retention.ts';
 import { PermanentJobError, type JobContext, type JobOutcome } from './context.ts';
 import { recordSnapshot } from './snapshot-record.ts';
@@ -55,7 +56,7 @@ export async function runPrune(ctx: JobContext): Promise<JobOutcome> {
 
 /** Last line of defence: never delete what retention should not even have offered. */
 function assertOwned(snapshot: Snapshot, prefix: string): void {
-  if (snapshot.type !== 'NORMAL' || snapshot.preserved || !snapshot.name.startsWith(prefix)) {
+  if (snapshot.type !== 'NORMAL' || snapshot.preserved || !snapshot.name.startsWith(prefix) || snapshot.name.startsWith(RESERVED_SNAPSHOT_NAMESPACE)) {
     throw new PermanentJobError(`refusing to delete snapshot ${snapshot.name} (${snapshot.id}): not owned by this policy`);
   }
 }
@@ -63,7 +64,8 @@ function assertOwned(snapshot: Snapshot, prefix: string): void {
 function retentionPlan(ctx: JobContext, snapshots: Snapshot[]) {
   const rules = ctx.policy.snapshot!;
   try {
-    return applyRetention(snapshots, { prefix: rules.prefix, timeZone: ctx.policy.timezone, rules: rules.retention });
+    // Failover runs' safety snapshots are never retention candidates, whatever the prefix.
+    return applyRetention(snapshots.filter((s) => !s.name.startsWith(RESERVED_SNAPSHOT_NAMESPACE)), { prefix: rules.prefix, timeZone: ctx.policy.timezone, rules: rules.retention });
   } catch (err) {
     if (err instanceof RetentionInputError) {
       throw new PermanentJobError(`policy ${ctx.policy.name}, volume ${ctx.volume.name}: ${err.message}`);

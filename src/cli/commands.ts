@@ -70,6 +70,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'print a shell completion script: nasorch completion bash|zsh',
     load: async () => (await import('./completion-command.ts')).registerCompletionCommand,
   },
+  {
+    name: 'pairs',
+    summary: 'mirror pairs of the failover groups: direction, writer, lag and derived state',
+    load: async () => (await import('./pairs-command.ts')).registerPairsCommand,
+  },
+  {
+    name: 'failover',
+    summary: 'failover runbooks: plan, start, status, approve, resume, abort',
+    load: async () => (await import('./failover-command.ts')).registerFailoverCommands,
+  },
 ];
 
 /**

@@ -14,6 +14,7 @@ export function daemonOptionsFromEnv(configDir: string, log: Logger, env = proce
     log,
     ...tuning,
     policyFileMaxBytes: policyFileMaxBytes(env),
+    ...(env.NASORCH_API_TOKEN?.trim() ? { apiToken: env.NASORCH_API_TOKEN.trim() } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 // a minute. It uses its own Redis prefix and database schema so it can never touch the
 // schedulers or records of a real daemon on the same machine.
 import type { Command } from 'commander';
+import { runFailoverDemo } from '../failover/demo.ts';
 import { createLogger } from '../log/logger.ts';
 import { serviceSettings, daemonTuning } from '../settings/settings.ts';
 import { startSimulator } from '../simulator/index.ts';
@@ -20,7 +21,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--sim-port <port>', 'simulator port (0: any free port)', '0')
     .option('--redis-prefix <prefix>', 'Redis key prefix of the demo', DEMO_REDIS_PREFIX)
     .option('--schema <name>', 'PostgreSQL schema of the demo', DEMO_SCHEMA)
-    .action(async (opts: { config: string; simPort: string; redisPrefix: string; schema: string }) => {
+    .option('--no-failover', 'skip the planned failover + failback on prod-web')
+    .action(async (opts: { config: string; simPort: string; redisPrefix: string; schema: string; failover: boolean }) => {
       const log = createLogger();
       const sim = await startSimulator({ port: Number(opts.simPort), clock: 'real' });
       const service = serviceSettings();
@@ -36,6 +38,14 @@ export function registerDemoCommand(program: Command): void {
           '',
         ].join('\n'),
       );
+      if (opts.failover) {
+        const identity = { identityUrl: sim.identityUrl, tenantId: sim.credentials.tenantId, username: sim.credentials.username, password: sim.credentials.password, region: 'KR1' };
+        setTimeout(() => {
+          runFailoverDemo({ simUrl: sim.url, service, identity, databaseSchema: opts.schema, redisPrefix: opts.redisPrefix, log, write: (line) => process.stderr.write(`${line}\n`) }).catch((err: unknown) =>
+            process.stderr.write(`failover demo failed: ${(err as Error).message}\n`),
+          );
+        }, 3000).unref();
+      }
       try {
         await runDaemonUntilSignalled({
           configDir: opts.config,

@@ -2,6 +2,7 @@
 // same JobRunner the daemon uses (same volume lock, same history rows, trigger "manual").
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { recordedWriterOverride } from '../failover/pair-record.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
 import { resolveSelectedVolumes } from '../orchestrator/volume-selection.ts';
 import { isJobKind, JOB_KINDS, type JobKind } from '../schedule/job-kinds.ts';
@@ -45,7 +46,7 @@ export async function runJobCommand(args: RunCommandArgs, io: CliIo, deps: { dat
     }
     if (volumes.length === 0) throw new CommandError(`policy ${policy.name} selects no volume in ${policy.region}`);
 
-    const runner = runnerFor(services, (name) => (name === policy.name ? policy : undefined), log);
+    const runner = runnerFor(services, (name) => (name === policy.name ? policy : undefined), log, { writerOverride: recordedWriterOverride(services.prisma) });
     const slot = new Date(Math.floor(Date.now() / 1000) * 1000);
     const out: RunReport[] = [];
     for (const volume of volumes) {

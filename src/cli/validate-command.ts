@@ -1,8 +1,10 @@
 // `nasorch validate [DIR|FILE…]`: checks policy files without touching any API, for editors,
 // pre-commit hooks and CI. Exit 0 with a one-line summary, or 1 with every error, one per line.
 import type { Command } from 'commander';
+import { loadFailoverGroups } from '../policy/failover-group.ts';
 import { loadPolicyFiles } from '../policy/load-policies.ts';
 import { policyFileMaxBytes } from '../policy/file-size-cap.ts';
+import { sortPolicyErrors } from '../policy/policy-error.ts';
 import { processIo, type CliIo } from './output.ts';
 
 export const DEFAULT_POLICY_DIR = 'config';
@@ -18,8 +20,11 @@ const plural = (count: number, one: string, many: string) => `${count} ${count =
 export async function runValidate(paths: readonly string[], io: CliIo, options: ValidateOptions = {}): Promise<number> {
   const targets = paths.length > 0 ? paths : [DEFAULT_POLICY_DIR];
   const defaultRegion = options.region?.trim() || io.env.NHN_REGION?.trim() || 'KR1';
-  const { policies, errors, warnings, files } = await loadPolicyFiles(targets, { defaultRegion, maxFileBytes: policyFileMaxBytes(io.env) });
+  const loaded = await loadPolicyFiles(targets, { defaultRegion, maxFileBytes: policyFileMaxBytes(io.env) });
+  const { policies, files, warnings } = loaded;
   for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
+  const groupSet = await loadFailoverGroups(targets, defaultRegion);
+  const errors = sortPolicyErrors([...loaded.errors, ...groupSet.errors], files);
 
   if (errors.length > 0) {
     for (const error of errors) io.stderr.write(`${error.format()}\n`);
@@ -27,7 +32,7 @@ export async function runValidate(paths: readonly string[], io: CliIo, options: 
     io.stderr.write(`${plural(errors.length, 'error', 'errors')} in ${plural(failedFiles, 'file', 'files')}\n`);
     return 1;
   }
-  if (policies.length === 0) {
+  if (policies.length === 0 && groupSet.groups.length === 0) {
     const where = targets.join(', ');
     io.stderr.write(
       files.length === 0
@@ -36,7 +41,8 @@ export async function runValidate(paths: readonly string[], io: CliIo, options: 
     );
   }
   const verb = policies.length === 1 ? 'is' : 'are';
-  io.stdout.write(`${plural(policies.length, 'policy', 'policies')} in ${plural(files.length, 'file', 'files')} ${verb} valid\n`);
+  const groups = groupSet.groups.length > 0 ? ` and ${plural(groupSet.groups.length, 'failover group', 'failover groups')}` : '';
+  io.stdout.write(`${plural(policies.length, 'policy', 'policies')}${groups} in ${plural(files.length, 'file', 'files')} ${groups ? 'are' : verb} valid\n`);
   return 0;
 }
 

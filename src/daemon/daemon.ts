@@ -6,6 +6,12 @@ import { Queue, type Worker } from 'bullmq';
 import cron, { type ScheduledTask } from 'node-cron';
 import { alertKeys } from '../alerts/alert-book.ts';
 import { describeError } from '../cli/errors.ts';
+import { FailoverDaemonPart } from '../failover/daemon-part.ts';
+import { FAILOVER_STEP_JOB } from '../failover/executor.ts';
+import { registerControlApi } from '../control-api/routes.ts';
+import { asControlRefusal, failoverControl } from '../failover/control-adapter.ts';
+import { recordedWriterOverride } from '../failover/pair-record.ts';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
@@ -56,6 +62,10 @@ export interface DaemonOptions {
   policyFileMaxBytes?: number;
   /** How reloads read the policy files. Default: in a worker thread (tests wrap it to count loads). */
   reloadLoader?: PolicyLoader & { close?(): Promise<void> };
+  /** Failover tick period (ms); default 10 s. */
+  failoverTickMs?: number;
+  /** Enables the failover control API and Alertmanager webhook (NASORCH_API_TOKEN). Never logged. */
+  apiToken?: string;
 }
 
 export class Daemon {
@@ -69,6 +79,7 @@ export class Daemon {
   private recoveryTimer?: NodeJS.Timeout;
   private watchTimer?: NodeJS.Timeout;
   private stopping = false;
+  private failover?: FailoverDaemonPart;
   private config?: LoadedConfig;
   private policies = new Map<string, Policy>();
   private readonly reloads = new CoalescedTask(() => this.reloadNow());
@@ -127,8 +138,10 @@ export class Daemon {
     this.queue = new Queue<JobData>(QUEUE_NAME, { connection, prefix: this.prefix });
     // Without an 'error' listener BullMQ prints raw stack traces outside the JSON log.
     services.redisHealth.watch('queue', { errors: this.queue, ready: this.queue.getBackend() });
-    const runner = runnerFor(services, (name) => this.policies.get(name), o.log);
+    const runner = runnerFor(services, (name) => this.policies.get(name), o.log, { writerOverride: recordedWriterOverride(services.prisma) });
+    this.failover = new FailoverDaemonPart({ configDir: o.configDir, defaultRegion: o.identity.region, prisma: services.prisma, redis: services.redis, nas, queue: this.queue, prefix: this.prefix, log: o.log, ...(o.failoverTickMs ? { tickMs: o.failoverTickMs } : {}) });
     this.worker = createJobWorker({
+      namedHandlers: { [FAILOVER_STEP_JOB]: this.failover.handle },
       queueName: QUEUE_NAME,
       prefix: this.prefix,
       connection,
@@ -160,6 +173,7 @@ export class Daemon {
     await services.alerts.resolve(alertKeys.configInvalid());
     await this.reconcile('start');
     void this.worker.run().catch((err: unknown) => this.log.error({ err }, 'worker stopped'));
+    await this.failover.start();
 
     if (o.httpPort !== null) {
       this.http = await startHealthServer({
@@ -170,6 +184,9 @@ export class Daemon {
           { name: 'redis', check: async () => void (await services.redis.ping()) },
           { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
         ],
+        ...(o.apiToken
+          ? { routes: (server: FastifyInstance) => registerControlApi(server, { token: o.apiToken!, control: failoverControl(() => this.failover!.service()), asRefusal: asControlRefusal }) }
+          : {}),
       });
     }
     this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });
@@ -293,6 +310,7 @@ export class Daemon {
     // A reload under way finishes (its reconcile needs Redis); one not started yet does nothing.
     await settleWithin(this.reloads.settled(), 10_000);
     this.services?.redisHealth.stop();
+    await this.failover?.stop();
     if (this.worker) {
       const graceful = this.worker.close();
       const finished = await settleWithin(graceful, timeoutMs);

@@ -1,5 +1,5 @@
 // /healthz: the process is up. /readyz: Redis and PostgreSQL answer (503 naming what does not).
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.ts';
 import { DEFAULT_HTTP_HOST } from '../settings/settings.ts';
 
@@ -13,6 +13,8 @@ export async function startHealthServer(options: {
   host?: string;
   checks: ReadinessCheck[];
   log: Logger;
+  /** More routes on the same server (e.g. the failover control API). */
+  routes?: (server: FastifyInstance) => void;
 }): Promise<{ server: { close(): Promise<unknown> }; url: string }> {
   // Requests are logged at info; the health server's would drown the daemon's own lines.
   const server = Fastify({ loggerInstance: options.log.child({ component: 'http' }, { level: 'warn' }) });
@@ -31,6 +33,7 @@ export async function startHealthServer(options: {
     const ready = results.every(([, r]) => r === 'ok');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
   });
+  options.routes?.(server as unknown as FastifyInstance);
   const address = await server.listen({ port: options.port, host: options.host ?? DEFAULT_HTTP_HOST });
   return { server, url: address };
 }

@@ -63,6 +63,23 @@ export interface CallOptions {
    * fails with `outcomeUnknown: true`, for the caller's lookup to settle, as after a timeout.
    */
   distrust503?: boolean;
+  /**
+   * Called with every HTTP answer of this call (retries included): status, the API's resultCode
+   * and the `Date` header (server time, failover-research.md A9). Never headers with tokens.
+   */
+  onResponse?: (response: NasResponseInfo) => void;
+}
+
+/** What `CallOptions.onResponse` receives: safe to record (no token, no body). */
+export interface NasResponseInfo {
+  operation: string;
+  method: string;
+  region: string;
+  path: string;
+  status: number;
+  resultCode: number | null;
+  /** The HTTP `Date` header, null when absent or unreadable. */
+  date: Date | null;
 }
 
 type Authorization = Awaited<ReturnType<IdentityClient['getAuthorization']>>;
@@ -293,6 +310,7 @@ export class NasClient {
               fetch: this.#fetch,
             });
             this.#logRequest(request, attempt, raw.status, started);
+            call.options?.onResponse?.(responseInfo(request, raw));
             return raw;
           } catch (err) {
             if (!(err instanceof NoResponse)) throw err;
@@ -338,6 +356,21 @@ export class NasClient {
       'nas request',
     );
   }
+}
+
+function responseInfo(request: RequestIdentity, raw: RawResponse): NasResponseInfo {
+  const header = raw.headers.get('date');
+  const date = header ? new Date(header) : null;
+  const code = (raw.json as { header?: { resultCode?: unknown } } | undefined)?.header?.resultCode;
+  return {
+    operation: request.operation,
+    method: request.method,
+    region: request.region ?? '',
+    path: request.path,
+    status: raw.status,
+    resultCode: typeof code === 'number' ? code : null,
+    date: date && !Number.isNaN(date.getTime()) ? date : null,
+  };
 }
 
 /** `volume #3 (id "…", no name): name: expected string, received null` */

@@ -11,6 +11,7 @@ import type { PrismaClient } from '../db/prisma.ts';
 import type { RunRecorder } from '../history/run-recorder.ts';
 import type { Logger } from '../log/logger.ts';
 import type { NasClient } from '../nas/client.ts';
+import { maintenanceReason } from '../failover/maintenance.ts';
 import { isNasApiError } from '../nas/errors.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { ActingDecision } from '../replication/acting-volume.ts';
@@ -123,6 +124,14 @@ export class JobRunner {
       if (!policy) {
         // The policy was removed after this job was queued; its scheduler goes at the next reconcile.
         const outcome: JobOutcome = { status: 'skipped', details: { reason: `policy ${data.policy} is no longer configured` } };
+        await this.deps.recorder.finish(run.id, { status: outcome.status, details: toJson(outcome.details) });
+        return { kind: 'done', runId: run.id, outcome };
+      }
+      // A failover run owns its group's volumes: scheduled window start/stop skip (recorded like a pause).
+      const maintenance = await maintenanceReason(this.deps.prisma, data.kind === 'mirror-start' || data.kind === 'mirror-stop' ? [data.volumeId, volume.id] : []);
+      if (maintenance) {
+        const outcome: JobOutcome = { status: 'skipped', details: { reason: maintenance } };
+        log.info({ reason: maintenance }, 'job skipped');
         await this.deps.recorder.finish(run.id, { status: outcome.status, details: toJson(outcome.details) });
         return { kind: 'done', runId: run.id, outcome };
       }

@@ -19,6 +19,8 @@ export interface JobWorkerOptions {
   stalledIntervalMs: number;
   /** How long a job waits before trying again when its volume is busy. */
   busyRetryMs?: number;
+  /** Jobs handled by name instead of the runner (e.g. `failover-step`). */
+  namedHandlers?: Record<string, (job: Job) => Promise<unknown>>;
 }
 
 /** The scheduled slot: BullMQ stores it as `prevMillis` on every job a scheduler creates. */
@@ -49,6 +51,8 @@ export function createJobWorker(options: JobWorkerOptions): Worker<JobData> {
   const worker = new Worker<JobData>(
     options.queueName,
     async (job, token) => {
+      const named = options.namedHandlers?.[job.name];
+      if (named) return named(job);
       const attempts = job.opts.attempts ?? 1;
       const result = await options.runner.run({
         data: job.data,

@@ -6,3 +6,7 @@ import { POLICY_JSON_SCHEMA_FILE, renderPolicyJsonSchema } from './json-schema.t
 await mkdir(dirname(POLICY_JSON_SCHEMA_FILE), { recursive: true });
 await writeFile(POLICY_JSON_SCHEMA_FILE, renderPolicyJsonSchema());
 process.stdout.write(`wrote ${relative(process.cwd(), POLICY_JSON_SCHEMA_FILE)}\n`);
+
+const { FAILOVER_GROUP_JSON_SCHEMA_FILE, renderFailoverGroupJsonSchema } = await import('../failover/json-schema.ts');
+await writeFile(FAILOVER_GROUP_JSON_SCHEMA_FILE, renderFailoverGroupJsonSchema());
+process.stdout.write(`wrote ${relative(process.cwd(), FAILOVER_GROUP_JSON_SCHEMA_FILE)}\n`);

@@ -104,7 +104,7 @@ async function readPolicyFile(file: string, maxBytes: number): Promise<{ text: s
   }
 }
 
-async function policyFilesAt(path: string): Promise<{ files: string[] } | { error: PolicyError }> {
+export async function policyFilesAt(path: string): Promise<{ files: string[] } | { error: PolicyError }> {
   const kind = await pathKind(path);
   if (kind === 'missing') return { error: new PolicyError({ file: path, path: '', message: 'no such file or directory' }) };
   if (kind === 'file') return { files: [path] };

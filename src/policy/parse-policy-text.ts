@@ -1,6 +1,7 @@
 // Parses the text of one policy file (one or more YAML documents separated by `---`) into
 // policies, or into located errors. No I/O: the loader reads files, tests pass text.
 import { LineCounter, isPair, isScalar, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { isOtherDocumentKind } from './document-kinds.ts';
 import { normalisePolicy, type NormaliseOptions } from './normalise-policy.ts';
 import type { Policy } from './policy.ts';
 import { PolicyError, sortPolicyErrors } from './policy-error.ts';
@@ -82,6 +83,8 @@ function parseDocument(
     return { errors: [errorAt(doc.contents, '', `YAML error: ${err instanceof Error ? err.message : String(err)}`)] };
   }
   if (data === null || data === undefined) return { policy: undefined }; // an empty document, e.g. after a trailing ---
+
+  if (isOtherDocumentKind(data)) return { policy: undefined }; // read by its own loader (document-kinds.ts)
 
   // A document that is not a nasorch policy gets one clear error, not a list of its unknown keys.
   const header = PolicyHeaderSchema.safeParse(data);

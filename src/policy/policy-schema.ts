@@ -131,7 +131,7 @@ function percent(description: string) {
 
 // ---- sections --------------------------------------------------------------------------------
 
-const VolumeSelectorSchema = z
+export const VolumeSelectorSchema = z
   .strictObject(
     {
       names: z

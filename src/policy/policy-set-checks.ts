@@ -1,5 +1,6 @@
 // Rules that span policies (within a file and across the directory): unique names, and snapshot
 // prefixes that cannot claim each other's snapshots.
+import { overlapsReservedNamespace, RESERVED_SNAPSHOT_NAMESPACE } from './document-kinds.ts';
 import type { Policy, VolumeSelector } from './policy.ts';
 import { PolicyError } from './policy-error.ts';
 import type { YamlPosition } from './yaml-locations.ts';
@@ -13,7 +14,22 @@ export interface LocatedPolicy {
 }
 
 export function checkPolicySet(policies: readonly LocatedPolicy[]): PolicyError[] {
-  return [...duplicateNameErrors(policies), ...overlappingPrefixErrors(policies)];
+  return [...duplicateNameErrors(policies), ...overlappingPrefixErrors(policies), ...reservedPrefixErrors(policies)];
+}
+
+// Failover runs' safety snapshots live under a reserved prefix that no policy may prune.
+function reservedPrefixErrors(policies: readonly LocatedPolicy[]): PolicyError[] {
+  return policies
+    .filter((located) => located.policy.snapshot && overlapsReservedNamespace(located.policy.snapshot.prefix))
+    .map(
+      (located) =>
+        new PolicyError({
+          file: located.policy.source.file,
+          ...located.prefixPosition,
+          path: 'spec.snapshot.prefix',
+          message: `snapshot prefix "${located.policy.snapshot!.prefix}" overlaps "${RESERVED_SNAPSHOT_NAMESPACE}", reserved for failover runs' safety snapshots — choose another prefix (or policy name)`,
+        }),
+    );
 }
 
 const where = (file: string, { line, col }: YamlPosition) => `${file}:${line}:${col}`;

@@ -114,6 +114,8 @@ export interface DaemonTuning {
   reconcileCron: string;
   /** While Redis is unreachable, how often "still unreachable" is logged. */
   redisDownLogEveryMs: number;
+  /** How often a daemon checks failover runs, probes regions and fences returned sources. */
+  failoverTickMs: number;
 }
 
 export function daemonTuning(env: Env = process.env): DaemonTuning {
@@ -128,6 +130,7 @@ export function daemonTuning(env: Env = process.env): DaemonTuning {
     jobBackoffMs: positiveNumber(env, 'NASORCH_JOB_BACKOFF_MS', 10_000),
     reconcileCron: env.NASORCH_RECONCILE_CRON?.trim() || '* * * * *',
     redisDownLogEveryMs: positiveNumber(env, 'NASORCH_REDIS_DOWN_LOG_MS', 30_000),
+    failoverTickMs: positiveNumber(env, 'NASORCH_FAILOVER_TICK_MS', 10_000),
   };
 }
 

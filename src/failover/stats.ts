@@ -1,0 +1,24 @@
+// For the status page and /metrics (the metrics-page engineer registers them): run counts by
+// group, kind and state, and the newest runs.
+import type { PrismaClient } from '../db/prisma.ts';
+
+export async function failoverRunCounts(prisma: PrismaClient): Promise<{ group: string; kind: string; state: string; count: number }[]> {
+  const rows = await prisma.failoverRun.groupBy({ by: ['groupName', 'kind', 'state'], _count: { _all: true } });
+  return rows.map((r) => ({ group: r.groupName, kind: r.kind, state: r.state, count: r._count._all }));
+}
+
+export async function recentFailoverRuns(prisma: PrismaClient, n: number) {
+  const runs = await prisma.failoverRun.findMany({ orderBy: { createdAt: 'desc' }, take: n, include: { steps: { orderBy: { ordinal: 'asc' } } } });
+  return runs.map((r) => ({
+    id: r.id,
+    group: r.groupName,
+    kind: r.kind,
+    state: r.state,
+    currentStep: r.steps.find((s) => s.ordinal === r.currentStep)?.name ?? null,
+    error: r.error,
+    rpoSeconds: r.rpoSeconds,
+    rtoSeconds: r.rtoSeconds,
+    createdAt: r.createdAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  }));
+}
