@@ -11,8 +11,10 @@ import { FAILOVER_STEP_JOB } from '../failover/executor.ts';
 import { registerControlApi } from '../control-api/routes.ts';
 import { asControlRefusal, failoverControl } from '../failover/control-adapter.ts';
 import { recordedWriterOverride } from '../failover/pair-record.ts';
+import { failoverView } from '../failover/stats.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.ts';
+import { createOperatorSurfaces, type OperatorSurfaces } from '../metrics/operator-surfaces.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
 import { createJobWorker } from '../orchestrator/job-worker.ts';
@@ -25,7 +27,7 @@ import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts'
 import { CoalescedTask } from './coalesced-task.ts';
 import { inlinePolicyLoader, loadConfig, type LoadedConfig, type PolicyLoader } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';
-import { openServices, redisRetryStrategy, type Services } from './services.ts';
+import { openServices, redisRetryStrategy, splitDatabaseUrl, type Services } from './services.ts';
 
 export const QUEUE_NAME = 'nasorch-jobs';
 /** After Redis is back: how long to wait for it to settle before reconciling. */
@@ -64,7 +66,10 @@ export interface DaemonOptions {
   reloadLoader?: PolicyLoader & { close?(): Promise<void> };
   /** Failover tick period (ms); default 10 s. */
   failoverTickMs?: number;
-  /** Enables the failover control API and Alertmanager webhook (NASORCH_API_TOKEN). Never logged. */
+  /** How long one read of the cluster state serves /metrics and the status page. Default 5 s. */
+  clusterFactsTtlMs?: number;
+  /** NASORCH_API_TOKEN: when set, the failover control API, the Alertmanager webhook and Bull Board
+   *  (/queues) are served behind it. Never logged. */
   apiToken?: string;
 }
 
@@ -74,6 +79,7 @@ export class Daemon {
   private worker?: Worker<JobData>;
   private reconciler?: Reconciler;
   private http?: Awaited<ReturnType<typeof startHealthServer>>;
+  private surfaces?: OperatorSurfaces;
   private watcher?: FSWatcher;
   private tick?: ScheduledTask;
   private recoveryTimer?: NodeJS.Timeout;
@@ -130,7 +136,8 @@ export class Daemon {
       ...(o.volumeLockMs ? { volumeLockMs: o.volumeLockMs } : {}),
       ...(o.redisDownLogEveryMs ? { redisDownLogEveryMs: o.redisDownLogEveryMs } : {}),
       ...(o.databaseSchema ? { databaseSchema: o.databaseSchema } : {}),
-      ...(o.nas ? { nas: o.nas } : {}),
+      // NAS requests are counted for /metrics through the client's observer hook.
+      nas: { ...o.nas, client: { ...o.nas?.client, onRequest: (event) => this.surfaces?.metrics.process.observeNasRequest(event) } },
     });
     this.services = services;
     const nas = services.nas!;
@@ -154,6 +161,18 @@ export class Daemon {
     });
     services.redisHealth.watch('worker', { errors: this.worker, ready: this.worker.getBackend() });
     services.redisHealth.onBack(() => this.reconcileAfterRedisOutage());
+    this.surfaces = createOperatorSurfaces({
+      prisma: services.prisma,
+      queue: this.queue,
+      nasFor: (region) => nas.client(region),
+      policies: () => this.currentPolicies(),
+      log: o.log,
+      ...(o.clusterFactsTtlMs !== undefined ? { factsTtlMs: o.clusterFactsTtlMs } : {}),
+      ...(o.apiToken ? { apiToken: o.apiToken } : {}),
+      failover: failoverView(services.prisma),
+      schema: o.databaseSchema ?? splitDatabaseUrl(o.service.databaseUrl).schema ?? 'public',
+    });
+    this.surfaces.metrics.process.observeWorker(this.worker);
     this.reconciler = new Reconciler({
       queue: this.queue,
       redis: services.redis,
@@ -184,9 +203,12 @@ export class Daemon {
           { name: 'redis', check: async () => void (await services.redis.ping()) },
           { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
         ],
-        ...(o.apiToken
-          ? { routes: (server: FastifyInstance) => registerControlApi(server, { token: o.apiToken!, control: failoverControl(() => this.failover!.service()), asRefusal: asControlRefusal }) }
-          : {}),
+        routes: [
+          ...this.surfaces.routes,
+          ...(o.apiToken
+            ? [(server: FastifyInstance) => registerControlApi(server, { token: o.apiToken!, control: failoverControl(() => this.failover!.service()), asRefusal: asControlRefusal })]
+            : []),
+        ],
       });
     }
     this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });
@@ -247,7 +269,8 @@ export class Daemon {
   async reconcile(reason: string): Promise<ReconcileResult> {
     try {
       const policies = [...this.policies.values()];
-      const result = await this.reconciler!.reconcile(policies, this.config!.version);
+      const pass = () => this.reconciler!.reconcile(policies, this.config!.version);
+      const result = await (this.surfaces ? this.surfaces.metrics.process.timeReconcile(pass) : pass());
       this.log.debug({ reason, ...result }, 'reconcile done');
       if (!result.skipped) await this.alertUnreachableRegions(policies, result.unresolvedRegions);
       return result;

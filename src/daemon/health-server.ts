@@ -13,8 +13,8 @@ export async function startHealthServer(options: {
   host?: string;
   checks: ReadinessCheck[];
   log: Logger;
-  /** More routes on the same server (e.g. the failover control API). */
-  routes?: (server: FastifyInstance) => void;
+  /** More routes on the same server (/metrics, the status page at /, the failover control API). */
+  routes?: ((app: FastifyInstance) => void)[];
 }): Promise<{ server: { close(): Promise<unknown> }; url: string }> {
   // Requests are logged at info; the health server's would drown the daemon's own lines.
   const server = Fastify({ loggerInstance: options.log.child({ component: 'http' }, { level: 'warn' }) });
@@ -33,7 +33,8 @@ export async function startHealthServer(options: {
     const ready = results.every(([, r]) => r === 'ok');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
   });
-  options.routes?.(server as unknown as FastifyInstance);
+  // The server's logger type is pino's; route modules only need the base instance type.
+  for (const add of options.routes ?? []) add(server as unknown as FastifyInstance);
   const address = await server.listen({ port: options.port, host: options.host ?? DEFAULT_HTTP_HOST });
   return { server, url: address };
 }

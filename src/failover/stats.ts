@@ -1,6 +1,7 @@
 // For the status page and /metrics (the metrics-page engineer registers them): run counts by
 // group, kind and state, and the newest runs.
 import type { PrismaClient } from '../db/prisma.ts';
+import type { FailoverView } from '../metrics/failover-view.ts';
 
 export async function failoverRunCounts(prisma: PrismaClient): Promise<{ group: string; kind: string; state: string; count: number }[]> {
   const rows = await prisma.failoverRun.groupBy({ by: ['groupName', 'kind', 'state'], _count: { _all: true } });
@@ -21,4 +22,24 @@ export async function recentFailoverRuns(prisma: PrismaClient, n: number) {
     createdAt: r.createdAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,
   }));
+}
+
+const RUN_STATES = ['awaiting_approval', 'running', 'waiting_for_user', 'succeeded', 'failed', 'aborted'] as const;
+
+/** The view /metrics and the status page show of failover runs (src/metrics/failover-view.ts). */
+export function failoverView(prisma: PrismaClient): FailoverView {
+  return {
+    async runCounts() {
+      const counts: Record<string, number> = Object.fromEntries(RUN_STATES.map((s) => [s, 0]));
+      for (const row of await failoverRunCounts(prisma)) counts[row.state] = (counts[row.state] ?? 0) + row.count;
+      return counts;
+    },
+    async recentRuns(limit) {
+      return (await recentFailoverRuns(prisma, limit)).map((r) => ({
+        ...r,
+        createdAt: new Date(r.createdAt),
+        finishedAt: r.finishedAt ? new Date(r.finishedAt) : null,
+      }));
+    },
+  };
 }

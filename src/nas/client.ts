@@ -45,8 +45,19 @@ export interface NasClientOptions {
   beforeRequest?: () => Promise<void>;
   /** Debug lines per request; never headers, bodies or tokens. */
   logger?: Logger;
+  /** Called after every HTTP request (retries included), e.g. to count them for metrics. */
+  onRequest?: (event: NasRequestEvent) => void;
   fetch?: typeof fetch;
   random?: () => number;
+}
+
+/** One finished HTTP exchange with the NAS API. */
+export interface NasRequestEvent {
+  operation: string;
+  region?: string;
+  /** HTTP status, or why there was none: 'timeout' | 'network' | 'aborted'. */
+  outcome: number | string;
+  durationMs: number;
 }
 
 export interface CallOptions {
@@ -104,6 +115,7 @@ export class NasClient {
   readonly #timeoutMs: number;
   readonly #beforeRequest: (() => Promise<void>) | undefined;
   readonly #logger: Logger | undefined;
+  readonly #onRequest: ((event: NasRequestEvent) => void) | undefined;
   readonly #fetch: typeof fetch;
   readonly #random: (() => number) | undefined;
 
@@ -115,6 +127,7 @@ export class NasClient {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#beforeRequest = options.beforeRequest;
     this.#logger = options.logger;
+    this.#onRequest = options.onRequest;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#random = options.random;
   }
@@ -343,6 +356,12 @@ export class NasClient {
   }
 
   #logRequest(request: RequestIdentity, attempt: number, outcome: number | string, startedAt: number): void {
+    const durationMs = performance.now() - startedAt;
+    try {
+      this.#onRequest?.({ operation: request.operation, ...(request.region ? { region: request.region } : {}), outcome, durationMs });
+    } catch {
+      // An observer's failure must not fail the call.
+    }
     this.#logger?.debug(
       {
         operation: request.operation,
@@ -351,7 +370,7 @@ export class NasClient {
         region: request.region,
         attempt,
         outcome,
-        durationMs: Math.round(performance.now() - startedAt),
+        durationMs: Math.round(durationMs),
       },
       'nas request',
     );
