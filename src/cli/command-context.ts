@@ -4,6 +4,7 @@ import { openServices, type Services, type ServicesOptions } from '../daemon/ser
 import { createLogger, type Logger } from '../log/logger.ts';
 import { loadPolicyDir } from '../policy/load-policies.ts';
 import type { Policy } from '../policy/policy.ts';
+import { policyFileMaxBytes } from '../policy/file-size-cap.ts';
 import { daemonTuning, identitySettings, serviceSettings } from '../settings/settings.ts';
 import type { CliIo } from './output.ts';
 
@@ -15,8 +16,8 @@ export function commandLogger(io: CliIo): Logger {
   return createLogger({ level: io.env.LOG_LEVEL ?? 'warn', pretty: false });
 }
 
-export async function loadPoliciesOrFail(dir: string, defaultRegion: string): Promise<Policy[]> {
-  const set = await loadPolicyDir(dir, { defaultRegion });
+export async function loadPoliciesOrFail(dir: string, defaultRegion: string, env: Record<string, string | undefined> = process.env): Promise<Policy[]> {
+  const set = await loadPolicyDir(dir, { defaultRegion, maxFileBytes: policyFileMaxBytes(env) });
   if (set.errors.length > 0) {
     const first = set.errors[0]!.format();
     const more = set.errors.length > 1 ? ` (and ${set.errors.length - 1} more; run \`nasorch validate ${dir}\`)` : '';

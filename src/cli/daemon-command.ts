@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Daemon, type DaemonOptions } from '../daemon/daemon.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
+import { policyFileMaxBytes } from '../policy/file-size-cap.ts';
 import { daemonTuning, identitySettings, serviceSettings } from '../settings/settings.ts';
 
 export function daemonOptionsFromEnv(configDir: string, log: Logger, env = process.env): DaemonOptions {
@@ -12,6 +13,7 @@ export function daemonOptionsFromEnv(configDir: string, log: Logger, env = proce
     identity: identitySettings(env),
     log,
     ...tuning,
+    policyFileMaxBytes: policyFileMaxBytes(env),
     ...(env.NASORCH_API_TOKEN?.trim() ? { apiToken: env.NASORCH_API_TOKEN.trim() } : {}),
   };
 }

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { loadFailoverGroups } from '../policy/failover-group.ts';
 import { loadPolicyFiles } from '../policy/load-policies.ts';
+import { policyFileMaxBytes } from '../policy/file-size-cap.ts';
 import { sortPolicyErrors } from '../policy/policy-error.ts';
 import { processIo, type CliIo } from './output.ts';
 
@@ -19,8 +20,9 @@ const plural = (count: number, one: string, many: string) => `${count} ${count =
 export async function runValidate(paths: readonly string[], io: CliIo, options: ValidateOptions = {}): Promise<number> {
   const targets = paths.length > 0 ? paths : [DEFAULT_POLICY_DIR];
   const defaultRegion = options.region?.trim() || io.env.NHN_REGION?.trim() || 'KR1';
-  const loaded = await loadPolicyFiles(targets, { defaultRegion });
-  const { policies, files } = loaded;
+  const loaded = await loadPolicyFiles(targets, { defaultRegion, maxFileBytes: policyFileMaxBytes(io.env) });
+  const { policies, files, warnings } = loaded;
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   const groupSet = await loadFailoverGroups(targets, defaultRegion);
   const errors = sortPolicyErrors([...loaded.errors, ...groupSet.errors], files);
 

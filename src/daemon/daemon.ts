@@ -5,6 +5,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { Queue, type Worker } from 'bullmq';
 import cron, { type ScheduledTask } from 'node-cron';
 import { alertKeys } from '../alerts/alert-book.ts';
+import { describeError } from '../cli/errors.ts';
 import { FailoverDaemonPart } from '../failover/daemon-part.ts';
 import { FAILOVER_STEP_JOB } from '../failover/executor.ts';
 import { registerControlApi } from '../control-api/routes.ts';
@@ -18,14 +19,19 @@ import type { NasConnectionOptions } from '../nas/connection.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
 import { createJobWorker } from '../orchestrator/job-worker.ts';
 import { Reconciler, type ReconcileResult } from '../orchestrator/reconciler.ts';
+import { WorkerPolicyLoader } from '../policy/load-in-worker.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { JobData } from '../schedule/job-kinds.ts';
+import { DEFAULT_POLICY_FILE_MAX_BYTES } from '../policy/file-size-cap.ts';
 import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
-import { loadConfig, type LoadedConfig } from './config-source.ts';
+import { CoalescedTask } from './coalesced-task.ts';
+import { inlinePolicyLoader, loadConfig, type LoadedConfig, type PolicyLoader } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';
-import { openServices, splitDatabaseUrl, type Services } from './services.ts';
+import { openServices, redisRetryStrategy, splitDatabaseUrl, type Services } from './services.ts';
 
 export const QUEUE_NAME = 'nasorch-jobs';
+/** After Redis is back: how long to wait for it to settle before reconciling. */
+const RECOVERY_DEBOUNCE_MS = 200;
 
 export interface DaemonOptions {
   configDir: string;
@@ -52,6 +58,12 @@ export interface DaemonOptions {
   jobAttempts?: number;
   jobBackoffMs?: number;
   nas?: NasConnectionOptions;
+  /** While Redis is unreachable, how often that is logged again. Default 30 s. */
+  redisDownLogEveryMs?: number;
+  /** Size cap of one policy file (NASORCH_POLICY_FILE_MAX_BYTES). Default 1 MiB. */
+  policyFileMaxBytes?: number;
+  /** How reloads read the policy files. Default: in a worker thread (tests wrap it to count loads). */
+  reloadLoader?: PolicyLoader & { close?(): Promise<void> };
   /** Failover tick period (ms); default 10 s. */
   failoverTickMs?: number;
   /** How long one read of the cluster state serves /metrics and the status page. Default 5 s. */
@@ -70,16 +82,22 @@ export class Daemon {
   private surfaces?: OperatorSurfaces;
   private watcher?: FSWatcher;
   private tick?: ScheduledTask;
+  private recoveryTimer?: NodeJS.Timeout;
+  private watchTimer?: NodeJS.Timeout;
+  private stopping = false;
   private failover?: FailoverDaemonPart;
   private config?: LoadedConfig;
   private policies = new Map<string, Policy>();
-  private reloading: Promise<unknown> = Promise.resolve();
+  private readonly reloads = new CoalescedTask(() => this.reloadNow());
+  private readonly reloadReasons = new Set<string>();
+  private readonly reloadLoader: PolicyLoader & { close?(): Promise<void> };
   private readonly log: Logger;
   readonly prefix: string;
 
   constructor(private readonly options: DaemonOptions) {
     this.log = options.log;
     this.prefix = options.redisPrefix ?? 'nasorch';
+    this.reloadLoader = options.reloadLoader ?? new WorkerPolicyLoader();
   }
 
   get httpUrl(): string | undefined {
@@ -88,8 +106,9 @@ export class Daemon {
 
   async start(): Promise<void> {
     const o = this.options;
-    // A daemon must not start on a broken config: there is no "last good" one yet.
-    const config = await loadConfig(o.configDir, o.identity.region);
+    // A daemon must not start on a broken config: there is no "last good" one yet. Nothing runs
+    // yet that a long parse could hold up, so the files are parsed in this thread.
+    const config = await this.loadConfig(inlinePolicyLoader);
     if (config.errors.length > 0) {
       for (const e of config.errors) this.log.error(`invalid policy config: ${e.format()}`);
       const more = config.errors.length > 1 ? ` (and ${config.errors.length - 1} more above)` : '';
@@ -115,14 +134,17 @@ export class Daemon {
       redisPrefix: this.prefix,
       migrate: true,
       ...(o.volumeLockMs ? { volumeLockMs: o.volumeLockMs } : {}),
+      ...(o.redisDownLogEveryMs ? { redisDownLogEveryMs: o.redisDownLogEveryMs } : {}),
       ...(o.databaseSchema ? { databaseSchema: o.databaseSchema } : {}),
       // NAS requests are counted for /metrics through the client's observer hook.
       nas: { ...o.nas, client: { ...o.nas?.client, onRequest: (event) => this.surfaces?.metrics.process.observeNasRequest(event) } },
     });
     this.services = services;
     const nas = services.nas!;
-    const connection = { url: o.service.redisUrl, maxRetriesPerRequest: null };
+    const connection = { url: o.service.redisUrl, maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy };
     this.queue = new Queue<JobData>(QUEUE_NAME, { connection, prefix: this.prefix });
+    // Without an 'error' listener BullMQ prints raw stack traces outside the JSON log.
+    services.redisHealth.watch('queue', { errors: this.queue, ready: this.queue.getBackend() });
     const runner = runnerFor(services, (name) => this.policies.get(name), o.log, { writerOverride: recordedWriterOverride(services.prisma) });
     this.failover = new FailoverDaemonPart({ configDir: o.configDir, defaultRegion: o.identity.region, prisma: services.prisma, redis: services.redis, nas, queue: this.queue, prefix: this.prefix, log: o.log, ...(o.failoverTickMs ? { tickMs: o.failoverTickMs } : {}) });
     this.worker = createJobWorker({
@@ -137,6 +159,8 @@ export class Daemon {
       lockDurationMs: o.lockDurationMs ?? 30_000,
       stalledIntervalMs: o.stalledIntervalMs ?? 30_000,
     });
+    services.redisHealth.watch('worker', { errors: this.worker, ready: this.worker.getBackend() });
+    services.redisHealth.onBack(() => this.reconcileAfterRedisOutage());
     this.surfaces = createOperatorSurfaces({
       prisma: services.prisma,
       queue: this.queue,
@@ -192,29 +216,54 @@ export class Daemon {
     this.log.info({ configDir: o.configDir, policies: this.policies.size, http: this.http?.url }, 'daemon started');
   }
 
-  /** Re-reads the config (SIGHUP, file change). An invalid config keeps the last good one running. */
-  async reload(reason: string): Promise<{ ok: boolean; errors: string[] }> {
-    const run = this.reloading.then(async () => {
-      const config = await loadConfig(this.options.configDir, this.options.identity.region);
-      const alerts = this.services!.alerts;
-      if (config.errors.length > 0) {
-        const errors = config.errors.map((e) => e.format());
-        for (const line of errors) this.log.error({ reason }, `invalid policy config, keeping the last good one: ${line}`);
-        await alerts.raise({
-          key: alertKeys.configInvalid(),
-          severity: 'critical',
-          message: `policy config in ${this.options.configDir} is invalid (${errors.length} errors); still running the last good config. First: ${errors[0]}`,
-          details: { errors },
-        });
-        return { ok: false, errors };
-      }
-      await alerts.resolve(alertKeys.configInvalid());
-      this.adopt(config);
-      await this.reconcile(reason);
-      return { ok: true, errors: [] };
-    });
-    this.reloading = run.catch(() => {});
-    return run;
+  /**
+   * Re-reads the config (SIGHUP, file change). An invalid config keeps the last good one running.
+   * A burst of requests is one reload; the files are parsed in a worker thread so jobs and
+   * /healthz keep being served meanwhile.
+   */
+  reload(reason: string): Promise<{ ok: boolean; errors: string[] }> {
+    this.reloadReasons.add(reason);
+    return this.reloads.run();
+  }
+
+  private async reloadNow(): Promise<{ ok: boolean; errors: string[] }> {
+    if (this.stopping) return { ok: false, errors: ['the daemon is stopping'] };
+    const reason = [...this.reloadReasons].join(', ');
+    this.reloadReasons.clear();
+    let config: LoadedConfig;
+    try {
+      config = await this.loadConfig(this.reloadLoader);
+    } catch (err) {
+      // E.g. a parse cut off by the loader's timeout: the last good config stays in force.
+      const message = `cannot reload the policy config, keeping the last good one: ${describeError(err)}`;
+      this.log.error({ reason }, message);
+      return { ok: false, errors: [message] };
+    }
+    const alerts = this.services!.alerts;
+    if (config.errors.length > 0) {
+      const errors = config.errors.map((e) => e.format());
+      for (const line of errors) this.log.error({ reason }, `invalid policy config, keeping the last good one: ${line}`);
+      await alerts.raise({
+        key: alertKeys.configInvalid(),
+        severity: 'critical',
+        message: `policy config in ${this.options.configDir} is invalid (${errors.length} errors); still running the last good config. First: ${errors[0]}`,
+        details: { errors },
+      });
+      return { ok: false, errors };
+    }
+    await alerts.resolve(alertKeys.configInvalid());
+    this.adopt(config);
+    await this.reconcile(reason);
+    return { ok: true, errors: [] };
+  }
+
+  private async loadConfig(loader: PolicyLoader): Promise<LoadedConfig> {
+    const started = Date.now();
+    const options = { defaultRegion: this.options.identity.region, maxFileBytes: this.options.policyFileMaxBytes ?? DEFAULT_POLICY_FILE_MAX_BYTES };
+    const config = await loadConfig(this.options.configDir, options, loader);
+    this.log.debug({ configDir: this.options.configDir, policies: config.policies.length, ms: Date.now() - started }, 'policy files loaded');
+    for (const warning of config.warnings) this.log.warn(`policy config: ${warning}`);
+    return config;
   }
 
   async reconcile(reason: string): Promise<ReconcileResult> {
@@ -226,9 +275,21 @@ export class Daemon {
       if (!result.skipped) await this.alertUnreachableRegions(policies, result.unresolvedRegions);
       return result;
     } catch (err) {
-      this.log.error({ reason, err: { message: (err as Error).message } }, 'reconcile failed');
+      // Closing Redis under a running pass (a tick, the pass after an outage) is no failure.
+      if (this.stopping) this.log.warn({ reason }, `reconcile (${reason}) cut short by the shutdown: ${describeError(err)}`);
+      else this.log.error({ reason }, `reconcile (${reason}) failed: ${describeError(err)}`);
       throw err;
     }
+  }
+
+  /**
+   * A Redis restarted without persistence has lost every job scheduler (and the queued jobs):
+   * restore them at once rather than at the next tick, so the next slot is kept. Debounced, so
+   * a flapping connection costs one pass.
+   */
+  private reconcileAfterRedisOutage(): void {
+    clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = setTimeout(() => void this.reconcile('redis back').catch(() => {}), RECOVERY_DEBOUNCE_MS);
   }
 
   /** BullMQ loses jobs if Redis may evict keys; managed Redis often hides CONFIG, so only warn. */
@@ -248,15 +309,15 @@ export class Daemon {
     const alerts = this.services!.alerts;
     for (const region of new Set(policies.map((p) => p.region))) {
       const key = alertKeys.regionUnreachable(region);
-      if (unresolved.includes(region)) {
-        await alerts.raise({
-          key,
-          severity: 'critical',
-          message: `cannot list the volumes of region ${region}: schedulers there are kept as they were and new volumes are not picked up (see the daemon log)`,
-        });
-      } else {
-        await alerts.resolve(key);
-      }
+      await recordingAlert(key, () =>
+        unresolved.includes(region)
+          ? alerts.raise({
+              key,
+              severity: 'critical',
+              message: `cannot list the volumes of region ${region}: schedulers there are kept as they were and new volumes are not picked up (see the daemon log)`,
+            })
+          : alerts.resolve(key),
+      );
     }
   }
 
@@ -264,8 +325,14 @@ export class Daemon {
   async stop(): Promise<void> {
     const timeoutMs = this.options.shutdownTimeoutMs ?? 30_000;
     this.log.info({ timeoutMs }, 'daemon stopping');
+    this.stopping = true;
     this.tick?.stop();
     this.watcher?.close();
+    clearTimeout(this.watchTimer);
+    clearTimeout(this.recoveryTimer);
+    // A reload under way finishes (its reconcile needs Redis); one not started yet does nothing.
+    await settleWithin(this.reloads.settled(), 10_000);
+    this.services?.redisHealth.stop();
     await this.failover?.stop();
     if (this.worker) {
       const graceful = this.worker.close();
@@ -278,6 +345,7 @@ export class Daemon {
     }
     await settleWithin(this.queue?.close() ?? Promise.resolve(), 5000);
     await this.http?.server.close();
+    await this.reloadLoader.close?.();
     await this.services?.close();
     this.log.info('daemon stopped');
   }
@@ -293,16 +361,24 @@ export class Daemon {
   }
 
   private watchConfigDir(): void {
-    let timer: NodeJS.Timeout | undefined;
     try {
       this.watcher = watch(this.options.configDir, () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => void this.reload('config change').catch(() => {}), 300);
+        clearTimeout(this.watchTimer);
+        this.watchTimer = setTimeout(() => void this.reload('config change').catch(() => {}), 300);
       });
       this.watcher.on('error', (err) => this.log.warn({ err: { message: err.message } }, 'config watcher failed; SIGHUP still reloads'));
     } catch (err) {
       this.log.warn({ err: { message: (err as Error).message } }, 'cannot watch the config directory; SIGHUP still reloads');
     }
+  }
+}
+
+/** Names the alert when writing it fails (Prisma's own message spans many lines). */
+async function recordingAlert(key: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    throw new Error(`recording alert ${key}: ${describeError(err)}`, { cause: err });
   }
 }
 

@@ -11,6 +11,15 @@ import { RunRecorder } from '../history/run-recorder.ts';
 import type { Logger } from '../log/logger.ts';
 import { NasConnection, type NasConnectionOptions } from '../nas/connection.ts';
 import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
+import { ConnectionHealth } from './connection-health.ts';
+
+/**
+ * Reconnect at most a second after Redis is back (ioredis and BullMQ back off to 2 s and 20 s):
+ * the daemon restores the job schedulers as soon as it is. Attempts are not logged one by one.
+ */
+export function redisRetryStrategy(times: number): number {
+  return Math.min(times * 100, 1000);
+}
 
 export interface ServicesOptions {
   service: ServiceSettings;
@@ -26,11 +35,15 @@ export interface ServicesOptions {
   volumeLockMs?: number;
   /** Apply pending migrations first (the daemon and `db migrate` do). */
   migrate?: boolean;
+  /** While Redis is unreachable, how often that is logged again. Default 30 s. */
+  redisDownLogEveryMs?: number;
 }
 
 export interface Services {
   prisma: PrismaClient;
   redis: Redis;
+  /** Redis reachability, one log line per change; other Redis clients (BullMQ's) can be added. */
+  redisHealth: ConnectionHealth;
   alerts: AlertBook;
   recorder: RunRecorder;
   locks: VolumeLock;
@@ -55,9 +68,11 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     if (result.applied.length > 0) options.log.info({ applied: result.applied }, 'database migrated');
   }
   const prisma = createPrisma({ databaseUrl: url, ...(schema ? { schema } : {}) });
-  const redis = new Redis(options.service.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-  // ioredis reconnects by itself; without a listener its errors would be "unhandled".
-  redis.on('error', (err: Error) => options.log.warn({ err: { message: err.message } }, 'redis connection error'));
+  const redis = new Redis(options.service.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: redisRetryStrategy });
+  // ioredis reconnects by itself; without a listener its errors would be "unhandled". The
+  // first connection's failure is thrown below; after that, redisHealth reports.
+  const ignoreUntilConnected = () => {};
+  redis.on('error', ignoreUntilConnected);
   try {
     await redis.connect();
   } catch (err) {
@@ -65,6 +80,9 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     await prisma.$disconnect();
     throw new Error(`cannot connect to Redis at ${new URL(options.service.redisUrl).host}: ${(err as Error).message}`);
   }
+  const redisHealth = new ConnectionHealth({ name: 'redis', log: options.log, ...(options.redisDownLogEveryMs ? { repeatEveryMs: options.redisDownLogEveryMs } : {}) });
+  redisHealth.watch('redis', { errors: redis, ready: redis, closes: true });
+  redis.off('error', ignoreUntilConnected);
   const limiter = new ApiRateLimiter(redis, { prefix: options.redisPrefix, requestsPerSecond: options.service.apiRateLimitPerSecond });
   const nas = options.identity
     ? new NasConnection(options.identity, {
@@ -76,11 +94,13 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   return {
     prisma,
     redis,
+    redisHealth,
     alerts: new AlertBook(prisma, options.log),
     recorder: new RunRecorder(prisma),
     locks: new VolumeLock(redis, { prefix: options.redisPrefix, ...(options.volumeLockMs ? { leaseMs: options.volumeLockMs } : {}) }),
     ...(nas ? { nas } : {}),
     async close() {
+      redisHealth.stop();
       await Promise.allSettled([prisma.$disconnect(), redis.quit()]);
     },
   };

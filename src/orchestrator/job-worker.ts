@@ -90,6 +90,6 @@ export function createJobWorker(options: JobWorkerOptions): Worker<JobData> {
       options.recorder.failByKey(runKeyOf(options.prefix, job), err.message).catch((e: unknown) => options.log.error({ err: e }, 'could not record a stalled job'));
     }
   });
-  worker.on('error', (err) => options.log.error({ err: { message: err.message } }, 'worker error'));
+  // 'error' is listened to by the caller: the daemon's ConnectionHealth logs one line per outage.
   return worker;
 }

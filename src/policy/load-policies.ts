@@ -1,19 +1,27 @@
 // Reads policy files from disk: a directory's *.yaml / *.yml files (not recursive; hidden files
 // skipped; symlinks followed, as in a Kubernetes ConfigMap mount) or explicitly named files.
 // Every problem in every file is collected; policies come back only when there is none.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_POLICY_FILE_MAX_BYTES, POLICY_FILE_MAX_BYTES_SETTING } from './file-size-cap.ts';
 import type { Policy } from './policy.ts';
 import { PolicyError, sortPolicyErrors } from './policy-error.ts';
 import { parsePolicyDocuments, type ParseOptions } from './parse-policy-text.ts';
 import { checkPolicySet, type LocatedPolicy } from './policy-set-checks.ts';
 
-export type LoadOptions = ParseOptions;
+export interface LoadOptions extends ParseOptions {
+  /** Larger files are refused unread (parsing them could take minutes). Default 1 MiB. */
+  maxFileBytes?: number;
+  /** Called before each file's text is parsed (the worker reports progress with it). */
+  onParse?: (file: string) => void;
+}
 
 export interface PolicySet {
   /** Every policy, in file then document order. Empty whenever `errors` is not: use the set whole or not at all. */
   policies: Policy[];
   errors: PolicyError[];
+  /** One-line notes that do not stop the set from being used, e.g. an empty file. */
+  warnings: string[];
   /** The policy files that were read, in the order they were read. */
   files: string[];
 }
@@ -30,7 +38,7 @@ export async function loadPolicyDir(dir: string, options: LoadOptions): Promise<
       file: 'not a directory (expected a directory of policy files)',
       other: 'not a directory (expected a directory of policy files)',
     }[kind];
-    return { policies: [], errors: [new PolicyError({ file: dir, path: '', message })], files: [] };
+    return { policies: [], errors: [new PolicyError({ file: dir, path: '', message })], warnings: [], files: [] };
   }
   return loadPolicyFiles([dir], options);
 }
@@ -46,22 +54,54 @@ export async function loadPolicyFiles(paths: readonly string[], options: LoadOpt
   }
 
   const located: LocatedPolicy[] = [];
+  const warnings: string[] = [];
+  const maxBytes = options.maxFileBytes ?? DEFAULT_POLICY_FILE_MAX_BYTES;
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      errors.push(new PolicyError({ file, path: '', message: `cannot read file: ${describeFsError(err)}` }));
+    const read = await readPolicyFile(file, maxBytes);
+    if ('error' in read) {
+      errors.push(new PolicyError({ file, path: '', message: read.error }));
       continue;
     }
-    const parsed = parsePolicyDocuments(text, file, options);
+    options.onParse?.(file);
+    const parsed = parsePolicyDocuments(read.text, file, options);
     located.push(...parsed.policies);
     errors.push(...parsed.errors);
+    // Usually a file emptied by mistake (a bad template, a truncated ConfigMap): its policies are gone.
+    if (parsed.empty) warnings.push(`${file}: holds no policy (empty or only comments)`);
   }
   errors.push(...checkPolicySet(located));
 
   const sorted = sortPolicyErrors(errors, files);
-  return { policies: sorted.length > 0 ? [] : located.map((l) => l.policy), errors: sorted, files };
+  return { policies: sorted.length > 0 ? [] : located.map((l) => l.policy), errors: sorted, warnings, files };
+}
+
+/** Reads at most `maxBytes` plus one chunk, so a file that grows while it is read is still capped. */
+async function readPolicyFile(file: string, maxBytes: number): Promise<{ text: string } | { error: string }> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    return { error: `cannot read file: ${describeFsError(err)}` };
+  }
+  try {
+    const { size } = await handle.stat();
+    const tooLarge = (bytes: number) => ({ error: `too large (${bytes} bytes, limit ${maxBytes}; ${POLICY_FILE_MAX_BYTES_SETTING})` });
+    if (size > maxBytes) return tooLarge(size);
+    const chunks: Buffer[] = [];
+    let length = 0;
+    while (length <= maxBytes) {
+      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.alloc(64 * 1024) });
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      length += bytesRead;
+    }
+    if (length > maxBytes) return tooLarge(Math.max(size, length));
+    return { text: Buffer.concat(chunks, length).toString('utf8') };
+  } catch (err) {
+    return { error: `cannot read file: ${describeFsError(err)}` };
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function policyFilesAt(path: string): Promise<{ files: string[] } | { error: PolicyError }> {

@@ -7,6 +7,7 @@ import type { Policy } from './policy.ts';
 import { PolicyError, sortPolicyErrors } from './policy-error.ts';
 import { PolicyDocumentSchema, PolicyHeaderSchema } from './policy-schema.ts';
 import { checkPolicySet, type LocatedPolicy } from './policy-set-checks.ts';
+import { findDuplicateKeys } from './duplicate-keys.ts';
 import { issuesToPolicyErrors } from './schema-issues.ts';
 import { lookupYamlPath, positionOf } from './yaml-locations.ts';
 
@@ -30,9 +31,10 @@ export function parsePolicyDocuments(
   text: string,
   file: string,
   options: ParseOptions,
-): { policies: LocatedPolicy[]; errors: PolicyError[] } {
+): { policies: LocatedPolicy[]; errors: PolicyError[]; empty: boolean } {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // uniqueKeys: false: yaml's own check is quadratic in a map's size (findDuplicateKeys is linear).
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const policies: LocatedPolicy[] = [];
   const errors: PolicyError[] = [];
   documents.forEach((doc, documentIndex) => {
@@ -40,7 +42,7 @@ export function parsePolicyDocuments(
     if ('errors' in result) errors.push(...result.errors);
     else if (result.policy) policies.push(result.policy);
   });
-  return { policies, errors };
+  return { policies, errors, empty: policies.length === 0 && errors.length === 0 };
 }
 
 interface DocumentContext {
@@ -61,6 +63,16 @@ function parseDocument(
 
   // YAML syntax errors: the content is unreliable, so schema errors would only add noise.
   if (doc.errors.length > 0) return { errors: yamlSyntaxErrors(doc, file, lineCounter) };
+  // A second value must not silently win; like a syntax error, it makes the content unreliable.
+  const duplicates = findDuplicateKeys(doc);
+  if (duplicates.length > 0) {
+    return {
+      errors: duplicates.map(({ key, first, name }) => {
+        const { line, col } = positionOf(first, lineCounter, doc);
+        return errorAt(key, '', `YAML syntax error: duplicate key "${name}" (first at line ${line}, column ${col}): map keys must be unique`);
+      }),
+    };
+  }
 
   let data: unknown;
   try {

@@ -112,6 +112,8 @@ export interface DaemonTuning {
   jobAttempts: number;
   jobBackoffMs: number;
   reconcileCron: string;
+  /** While Redis is unreachable, how often "still unreachable" is logged. */
+  redisDownLogEveryMs: number;
   /** How often a daemon checks failover runs, probes regions and fences returned sources. */
   failoverTickMs: number;
 }
@@ -127,6 +129,7 @@ export function daemonTuning(env: Env = process.env): DaemonTuning {
     jobAttempts: positiveNumber(env, 'NASORCH_JOB_ATTEMPTS', 5),
     jobBackoffMs: positiveNumber(env, 'NASORCH_JOB_BACKOFF_MS', 10_000),
     reconcileCron: env.NASORCH_RECONCILE_CRON?.trim() || '* * * * *',
+    redisDownLogEveryMs: positiveNumber(env, 'NASORCH_REDIS_DOWN_LOG_MS', 30_000),
     failoverTickMs: positiveNumber(env, 'NASORCH_FAILOVER_TICK_MS', 10_000),
   };
 }

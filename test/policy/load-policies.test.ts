@@ -104,7 +104,7 @@ describe('loadPolicyDir', () => {
   });
 
   it('accepts an empty directory: zero policies, no error', async () => {
-    expect(await loadPolicyDir(dir, options)).toEqual({ policies: [], errors: [], files: [] });
+    expect(await loadPolicyDir(dir, options)).toEqual({ policies: [], errors: [], warnings: [], files: [] });
   });
 
   it('reports a missing directory by name', async () => {

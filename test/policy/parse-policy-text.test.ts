@@ -320,7 +320,7 @@ spec: { replicas: 3 }
 
   it('refuses duplicate keys (a second value must not silently win)', () => {
     const text = withSpec('  volumes: { names: [a] }\n  snapshot:\n    schedule: "0 3 * * *"\n    prune: false\n    prune: true\n    retention: { keepLast: 1 }\n');
-    expect(formatted(text)).toEqual(['p.yaml:10:5: YAML syntax error: Map keys must be unique']);
+    expect(formatted(text)).toEqual(['p.yaml:10:5: YAML syntax error: duplicate key "prune" (first at line 9, column 5): map keys must be unique']);
   });
 
   it('explains an unquoted cron pattern (YAML reads * as an alias)', () => {
