@@ -1,6 +1,7 @@
 // The scale benchmarks' world: N simulator volumes named vol-00000…, and P policies that each
 // select N/P of them (even policies by `names`, odd ones by `nameContains`), with a snapshot and a
 // usage schedule each (2 schedulers per selected volume).
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_CREDENTIALS } from '../../src/simulator/index.ts';
@@ -8,7 +9,7 @@ import { DEFAULT_CREDENTIALS } from '../../src/simulator/index.ts';
 export const volumeName = (i: number) => `vol-${String(i).padStart(5, '0')}`;
 
 /** A simulator state object with `count` NFS volumes in KR1 (and `snapshots` snapshots each). */
-export function manyVolumesState(count: number, snapshots = 0): Record<string, unknown> {
+export function manyVolumesState(count: number, snapshots = 0, snapshotPrefix = 'nasorch-p0-'): Record<string, unknown> {
   const start = Date.now() - snapshots * 3_600_000;
   return {
     credentials: DEFAULT_CREDENTIALS,
@@ -21,7 +22,7 @@ export function manyVolumesState(count: number, snapshots = 0): Record<string, u
           ...(snapshots > 0
             ? {
                 snapshots: Array.from({ length: snapshots }, (_, s) => ({
-                  name: `nasorch-bench-${s}`,
+                  name: `${snapshotPrefix}${s}`,
                   type: 'NORMAL',
                   createdAt: new Date(start + s * 3_600_000).toISOString(),
                 })),
@@ -59,3 +60,25 @@ export function minMedian(values: number[]): { min: number; median: number } {
 }
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Peak and last VmRSS (MB) of a running process, read from /proc every `everyMs` until it exits. */
+export function watchMemory(pid: number, everyMs = 20): { peakMb: () => number; stop: () => void } {
+  let peak = 0;
+  const read = () => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
+    } catch {
+      // exited
+    }
+  };
+  const timer = setInterval(read, everyMs);
+  return { peakMb: () => peak, stop: () => clearInterval(timer) };
+}
+
+/** VmRSS (MB) of a running process now. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
