@@ -72,4 +72,4 @@ console.log(`plan: ${volumes} volumes × ${snapshots} snapshots, NAS_API_RATE_LI
 console.log(`  reference (same listings only): ${fmt(ref, seconds)}, peak RSS ${fmt(refPeaks, mb)}`);
 console.log(`  nasorch plan --json:            ${fmt(plan, seconds)}, peak RSS ${fmt(peaks, mb)}`);
 console.log(`  nasorch --version (CLI start-up): ${fmt(startup, seconds)}`);
-console.log(`  plan beyond the reference: ${fmt(plan.map((p, i) => p - ref[i]!), seconds)}; beyond the reference and CLI start-up: ${fmt(plan.map((p, i) => p - ref[i]! - startup[i]!), seconds)} (target ≤ 1 s)`);
+console.log(`  plan beyond the reference, per run: ${fmt(plan.map((p, i) => p - ref[i]!), seconds)} (target ≤ 1 s; includes the CLI's heavier start-up)`);
