@@ -1,22 +1,23 @@
 // One NAS API request budget (requests per second) shared by every worker of every daemon on
 // the same Redis. Plugged into the NAS client's `beforeRequest` hook.
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+/** Whole-second windows of `points` requests; fractional rates become a longer window. */
+function windowOf(perSecond: number): { points: number; duration: number } {
+  const points = Math.max(1, Math.floor(perSecond));
+  return { points, duration: Math.max(1, Math.round(points / perSecond)) };
+}
 
 export class ApiRateLimiter {
-  private readonly limiter: RateLimiterRedis;
+  private readonly limiter: RateLimiterAbstract;
 
-  constructor(redis: Redis, options: { prefix: string; requestsPerSecond: number }) {
-    // Whole-second windows of `points` requests; fractional rates become a longer window.
-    const perSecond = options.requestsPerSecond;
-    const points = Math.max(1, Math.floor(perSecond));
-    const duration = Math.max(1, Math.round(points / perSecond));
-    this.limiter = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${options.prefix}:ratelimit`,
-      points,
-      duration,
-    });
+  constructor(redis: Redis | null, options: { prefix: string; requestsPerSecond: number }) {
+    const window = windowOf(options.requestsPerSecond);
+    // Without Redis (one-shot commands such as `plan`) the budget is this process's alone.
+    this.limiter = redis
+      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${options.prefix}:ratelimit`, ...window })
+      : new RateLimiterMemory({ keyPrefix: options.prefix, ...window });
   }
 
   /** Takes one request's budget if there is any left now; never waits. */

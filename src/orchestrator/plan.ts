@@ -33,26 +33,29 @@ export function planPolicy(
   snapshotsOf: (volumeId: string) => readonly Snapshot[],
   at: Date,
 ): PolicyPlan {
-  const schedules = policySchedules(policy);
-  return {
-    name: policy.name,
-    region: policy.region,
-    volumes: volumes.map((volume) => {
-      const next = Object.fromEntries(schedules.map(([kind, pattern]) => [kind, nextRun(pattern, policy.timezone, at).toISOString()]));
-      let retention: VolumePlan['retention'] = null;
-      if (policy.snapshot) {
-        const decision = applyRetention(snapshotsOf(volume.id), {
-          prefix: policy.snapshot.prefix,
-          timeZone: policy.timezone,
-          rules: policy.snapshot.retention,
-        });
-        const brief = (s: Snapshot): PlannedSnapshot => ({ id: s.id, name: s.name, createdAt: s.createdAt });
-        retention = {
-          keep: decision.keep.map((k) => ({ ...brief(k.snapshot), reasons: k.reasons })),
-          delete: decision.delete.map((d) => brief(d.snapshot)),
-        };
-      }
-      return { id: volume.id, name: volume.name, next, retention };
-    }),
-  };
+  const next = nextRuns(policy, at);
+  return { name: policy.name, region: policy.region, volumes: volumes.map((volume) => planVolume(policy, volume, snapshotsOf(volume.id), next)) };
+}
+
+/** The next run of each of the policy's kinds after `at` (the same for all its volumes). */
+export function nextRuns(policy: Policy, at: Date): VolumePlan['next'] {
+  return Object.fromEntries(policySchedules(policy).map(([kind, pattern]) => [kind, nextRun(pattern, policy.timezone, at).toISOString()]));
+}
+
+/** One volume's plan: the policy's next runs, and the retention decision over its snapshots. */
+export function planVolume(policy: Policy, volume: SelectedVolume, snapshots: readonly Snapshot[], next: VolumePlan['next']): VolumePlan {
+  let retention: VolumePlan['retention'] = null;
+  if (policy.snapshot) {
+    const decision = applyRetention(snapshots, {
+      prefix: policy.snapshot.prefix,
+      timeZone: policy.timezone,
+      rules: policy.snapshot.retention,
+    });
+    const brief = (s: Snapshot): PlannedSnapshot => ({ id: s.id, name: s.name, createdAt: s.createdAt });
+    retention = {
+      keep: decision.keep.map((k) => ({ ...brief(k.snapshot), reasons: k.reasons })),
+      delete: decision.delete.map((d) => brief(d.snapshot)),
+    };
+  }
+  return { id: volume.id, name: volume.name, next, retention };
 }

@@ -5,6 +5,10 @@ import { describeSkippedVolume, type NasClient } from '../nas/client.ts';
 import type { SkippedItem } from '../nas/paging.ts';
 import type { Volume } from '../nas/schemas.ts';
 import type { Policy, VolumeSelector } from '../policy/policy.ts';
+import { VolumeIndex } from './selector-index.ts';
+
+/** Page size asked for when listing every volume (the spec sets no maximum; the walk follows what the server returns). */
+export const VOLUME_LIST_PAGE_SIZE = 1000;
 
 export interface SelectedVolume {
   id: string;
@@ -40,14 +44,14 @@ export async function resolveSelectedVolumes(
   log: Logger,
 ): Promise<ResolvedSelection> {
   const regions = [...new Set(policies.map((p) => p.region))];
-  const byRegion = new Map<string, SelectedVolume[]>();
+  const byRegion = new Map<string, VolumeIndex<SelectedVolume>>();
   const unresolvedRegions: string[] = [];
   const skipped: SkippedVolume[] = [];
   await Promise.all(
     regions.map(async (region) => {
       try {
-        const listing = await nasFor(region).listAllVolumesReporting();
-        byRegion.set(region, listing.volumes.map((v) => ({ id: v.id, name: v.name })));
+        const listing = await nasFor(region).listAllVolumesReporting({ limit: VOLUME_LIST_PAGE_SIZE });
+        byRegion.set(region, new VolumeIndex(listing.volumes.map((v) => ({ id: v.id, name: v.name }))));
         for (const entry of listing.skipped) {
           skipped.push({ ...entry, region });
           log.warn({ region, ...entry }, `skipped a malformed volume in the ${region} listing: ${describeSkippedVolume(entry)}`);
@@ -61,7 +65,7 @@ export async function resolveSelectedVolumes(
   const selected = new Map<string, SelectedVolume[]>();
   for (const policy of policies) {
     const volumes = byRegion.get(policy.region);
-    if (volumes) selected.set(policy.name, selectVolumes(volumes, policy.volumes));
+    if (volumes) selected.set(policy.name, volumes.select(policy.volumes));
   }
   return { selected, unresolvedRegions, skipped };
 }
