@@ -7,12 +7,16 @@ import type { Policy } from './policy.ts';
 import { PolicyError, sortPolicyErrors } from './policy-error.ts';
 import { parsePolicyDocuments, type ParseOptions } from './parse-policy-text.ts';
 import { checkPolicySet, type LocatedPolicy } from './policy-set-checks.ts';
+import type { AlertSink } from '../notify/alert-sink.ts';
+import { checkSinkSet, type LocatedSink } from '../notify/parse-alert-sink.ts';
 
 export type LoadOptions = ParseOptions;
 
 export interface PolicySet {
   /** Every policy, in file then document order. Empty whenever `errors` is not: use the set whole or not at all. */
   policies: Policy[];
+  /** The AlertSink documents of the same files; empty whenever `errors` is not. */
+  sinks: AlertSink[];
   errors: PolicyError[];
   /** The policy files that were read, in the order they were read. */
   files: string[];
@@ -30,7 +34,7 @@ export async function loadPolicyDir(dir: string, options: LoadOptions): Promise<
       file: 'not a directory (expected a directory of policy files)',
       other: 'not a directory (expected a directory of policy files)',
     }[kind];
-    return { policies: [], errors: [new PolicyError({ file: dir, path: '', message })], files: [] };
+    return { policies: [], sinks: [], errors: [new PolicyError({ file: dir, path: '', message })], files: [] };
   }
   return loadPolicyFiles([dir], options);
 }
@@ -46,6 +50,7 @@ export async function loadPolicyFiles(paths: readonly string[], options: LoadOpt
   }
 
   const located: LocatedPolicy[] = [];
+  const sinks: LocatedSink[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -56,12 +61,14 @@ export async function loadPolicyFiles(paths: readonly string[], options: LoadOpt
     }
     const parsed = parsePolicyDocuments(text, file, options);
     located.push(...parsed.policies);
+    sinks.push(...parsed.sinks);
     errors.push(...parsed.errors);
   }
-  errors.push(...checkPolicySet(located));
+  errors.push(...checkPolicySet(located), ...checkSinkSet(sinks, located));
 
   const sorted = sortPolicyErrors(errors, files);
-  return { policies: sorted.length > 0 ? [] : located.map((l) => l.policy), errors: sorted, files };
+  if (sorted.length > 0) return { policies: [], sinks: [], errors: sorted, files };
+  return { policies: located.map((l) => l.policy), sinks: sinks.map((l) => l.sink), errors: sorted, files };
 }
 
 export async function policyFilesAt(path: string): Promise<{ files: string[] } | { error: PolicyError }> {
