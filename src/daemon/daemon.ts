@@ -15,12 +15,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.ts';
 import { createOperatorSurfaces, type OperatorSurfaces } from '../metrics/operator-surfaces.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
+import { Notifier } from '../notify/notifier.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
 import { createJobWorker } from '../orchestrator/job-worker.ts';
 import { Reconciler, type ReconcileResult } from '../orchestrator/reconciler.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { JobData } from '../schedule/job-kinds.ts';
-import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
+import { notifyTuning, type IdentitySettings, type NotifyTuning, type ServiceSettings } from '../settings/settings.ts';
 import { loadConfig, type LoadedConfig } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';
 import { openServices, splitDatabaseUrl, type Services } from './services.ts';
@@ -59,6 +60,8 @@ export interface DaemonOptions {
   /** NASORCH_API_TOKEN: when set, the failover control API, the Alertmanager webhook and Bull Board
    *  (/queues) are served behind it. Never logged. */
   apiToken?: string;
+  /** Alert notification delivery; default from the NASORCH_NOTIFY_* settings. */
+  notify?: Partial<NotifyTuning>;
 }
 
 export class Daemon {
@@ -71,6 +74,7 @@ export class Daemon {
   private watcher?: FSWatcher;
   private tick?: ScheduledTask;
   private failover?: FailoverDaemonPart;
+  private notifier?: Notifier;
   private config?: LoadedConfig;
   private policies = new Map<string, Policy>();
   private reloading: Promise<unknown> = Promise.resolve();
@@ -164,6 +168,8 @@ export class Daemon {
       },
     });
 
+    this.notifier = new Notifier({ prisma: services.prisma, log: o.log, env: process.env, ...notifyTuning(process.env), ...o.notify });
+    this.notifier.setSinks(this.config!.sinks);
     await this.warnAboutEviction(services);
     await services.alerts.resolve(alertKeys.configInvalid());
     await this.reconcile('start');
@@ -210,6 +216,7 @@ export class Daemon {
       }
       await alerts.resolve(alertKeys.configInvalid());
       this.adopt(config);
+      this.notifier?.setSinks(config.sinks);
       await this.reconcile(reason);
       return { ok: true, errors: [] };
     });
@@ -277,6 +284,7 @@ export class Daemon {
       }
     }
     await settleWithin(this.queue?.close() ?? Promise.resolve(), 5000);
+    await this.notifier?.stop();
     await this.http?.server.close();
     await this.services?.close();
     this.log.info('daemon stopped');

@@ -80,7 +80,7 @@ export class JobRunner {
 
   async run(req: RunRequest): Promise<RunResult> {
     const { data } = req;
-    const log = this.deps.log.child({ policy: data.policy, volumeId: data.volumeId, job: data.kind, runKey: req.runKey });
+    const log = this.deps.log.child({ policy: data.policy, volumeId: data.volumeId, volumeName: data.volumeName, job: data.kind, runKey: req.runKey });
     const policy = this.deps.policy(data.policy);
 
     // Which volume the job acts on (the pair's writer) is known before the lock: the lock is its.
@@ -156,7 +156,7 @@ export class JobRunner {
         nasFor: (region) => this.deps.nasFor(region),
         writerOverride,
         prisma: this.deps.prisma,
-        alerts: this.deps.alerts,
+        alerts: this.deps.alerts.forVolume({ id: data.volumeId, name: data.volumeName }),
         runId: run.id,
         log: acting.redirectedFrom ? log.child({ actingOn: volume.id }) : log,
         replication: this.replication,
@@ -184,6 +184,7 @@ export class JobRunner {
             severity: 'critical',
             policy: data.policy,
             volumeId: data.volumeId,
+            volumeName: data.volumeName,
             message: `${data.kind} of volume ${data.volumeName} (${data.volumeId}) for policy ${data.policy} failed: ${error.message}`,
           })
           .catch((e: unknown) => log.error({ err: e }, 'could not raise the alert'));
