@@ -42,7 +42,7 @@ function sink(name: string, type: AlertSink['type'], url: string, extra: Partial
 }
 
 function notifier(sinks: AlertSink[], options: Partial<NotifierOptions> = {}) {
-  const n = new Notifier({ prisma: db.prisma, log, env: { ONCALL_SECRET: 's3cr3t-value' }, timeoutMs: 500, pollMs: 50, backoffMs: 50, maxAttempts: 5, ...options });
+  const n = new Notifier({ prisma: db.prisma, log, env: { ONCALL_SECRET: "s3cr3t-value" }, timeoutMs: 3000, pollMs: 50, backoffMs: 50, maxAttempts: 5, ...options });
   n.setSinks(sinks);
   notifiers.push(n);
   return n;
