@@ -1,4 +1,5 @@
 // `nasorch plan`: next run times and the retention decision per volume; changes nothing.
+import { configOption } from './config-option.ts';
 import type { Command } from 'commander';
 import { createNasConnection } from '../nas/connection.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
@@ -66,7 +67,7 @@ export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
     .description('show next run times and what retention would keep and delete (changes nothing)')
-    .option('-c, --config <dir>', 'policy directory', './config')
+    .addOption(configOption())
     .option('--at <iso>', 'take this time as "now" for next-run times')
     .option('--json', 'print JSON')
     .action(async (opts: PlanArgs) => {

@@ -1,5 +1,6 @@
 // `nasorch run KIND --policy NAME [--volume ID]`: runs a job now, in this process, through the
 // same JobRunner the daemon uses (same volume lock, same history rows, trigger "manual").
+import { configOption } from './config-option.ts';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { recordedWriterOverride } from '../failover/pair-record.ts';
@@ -83,7 +84,7 @@ export function registerRunCommand(program: Command): void {
     .argument('<kind>', `job kind: ${JOB_KINDS.join(', ')}`)
     .requiredOption('-p, --policy <name>', 'policy name')
     .option('-v, --volume <id>', 'only this volume (must be selected by the policy)')
-    .option('-c, --config <dir>', 'policy directory', './config')
+    .addOption(configOption())
     .option('--json', 'print JSON')
     .action(async (kind: string, opts: Omit<RunCommandArgs, 'kind'>) => {
       process.exitCode = await runJobCommand({ kind, ...opts }, processIo());
