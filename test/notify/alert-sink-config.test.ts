@@ -71,7 +71,7 @@ describe('AlertSink documents', () => {
       await writeFile(join(dir, 'b.yaml'), sinkYaml('oncall', '  type: slack\n  url: https://hooks.slack.com/services/x\n'));
       const { errors, sinks, policies } = await loadPolicyDir(dir, options);
       expect(errors.map((e) => e.format())).toEqual([
-        `${join(dir, 'a.yaml")}:17:45: spec.match.policies[0]: no policy named "prod-daily" (policies: prod-weekly)`,
+        `${join(dir, 'a.yaml')}:17:45: spec.match.policies[0]: no policy named "prod-daily" (policies: prod-weekly)`,
         `${join(dir, 'b.yaml')}:4:9: metadata.name: alert sink name "oncall" is already used at ${join(dir, 'a.yaml')}:12:9`,
       ]);
       expect([sinks, policies]).toEqual([[], []]);
