@@ -8,6 +8,9 @@ import { planPolicy, type PolicyPlan } from '../orchestrator/plan.ts';
 import { resolveSelectedVolumes } from '../orchestrator/volume-selection.ts';
 import { identitySettings } from '../settings/settings.ts';
 import { commandLogger, CommandError, loadPoliciesOrFail } from './command-context.ts';
+import { listPauses } from '../schedule/schedule-pauses.ts';
+import { withDatabase } from './database-context.ts';
+import { describeError } from './errors.ts';
 import { printJson, printTable, processIo, type CliIo } from './output.ts';
 
 export interface PlanArgs {
@@ -16,7 +19,7 @@ export interface PlanArgs {
   json?: boolean;
 }
 
-export async function planCommand(args: PlanArgs, io: CliIo, deps: { nasOptions?: NasConnectionOptions } = {}): Promise<number> {
+export async function planCommand(args: PlanArgs, io: CliIo, deps: { nasOptions?: NasConnectionOptions; databaseSchema?: string } = {}): Promise<number> {
   const at = args.at === undefined ? new Date() : new Date(args.at);
   if (Number.isNaN(at.getTime())) throw new CommandError(`--at: expected an ISO-8601 time such as 2026-11-27T03:00:00Z, got "${args.at}"`);
   const identity = identitySettings(io.env);
@@ -32,17 +35,26 @@ export async function planCommand(args: PlanArgs, io: CliIo, deps: { nasOptions?
       if (!snapshots.has(volume.id)) snapshots.set(volume.id, await nas.client(policy.region).listSnapshots(volume.id));
     }
   }
-  const plans: PolicyPlan[] = policies.map((p) => planPolicy(p, selected.get(p.name) ?? [], (id) => snapshots.get(id) ?? [], at));
+  // Pauses live in PostgreSQL; plan still works without it, saying the pause state is unknown.
+  let pauseNote: string | undefined;
+  const pauses = await withDatabase(io, deps, (prisma) => listPauses(prisma, at)).catch((err: unknown) => {
+    pauseNote = `pause state unknown (${describeError(err)})`;
+    return [];
+  });
+  const plans: PolicyPlan[] = policies.map((p) => planPolicy(p, selected.get(p.name) ?? [], (id) => snapshots.get(id) ?? [], at, pauses));
 
   if (args.json) {
-    printJson(io.stdout, { at: at.toISOString(), policies: plans });
+    printJson(io.stdout, { at: at.toISOString(), policies: plans, ...(pauseNote ? { warning: pauseNote } : {}) });
     return 0;
   }
+  if (pauseNote) io.stderr.write(`warning: ${pauseNote}\n`);
   for (const plan of plans) {
-    io.stdout.write(`policy ${plan.name} (${plan.region})\n`);
+    const suspended = policies.find((p) => p.name === plan.name)?.suspend ? ', suspended by spec.suspend' : '';
+    io.stdout.write(`policy ${plan.name} (${plan.region}${suspended})\n`);
     if (plan.volumes.length === 0) io.stdout.write('  selects no volume\n');
     for (const volume of plan.volumes) {
       io.stdout.write(`\n  volume ${volume.name} (${volume.id})\n`);
+      if (volume.paused) io.stdout.write(`    PAUSED: ${volume.paused.reason} (scheduled runs are skipped)\n`);
       for (const [kind, when] of Object.entries(volume.next)) io.stdout.write(`    next ${kind.padEnd(12)} ${when}\n`);
       if (volume.retention) {
         const rows = [

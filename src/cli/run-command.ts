@@ -9,6 +9,7 @@ import { resolveSelectedVolumes } from '../orchestrator/volume-selection.ts';
 import { isJobKind, JOB_KINDS, type JobKind } from '../schedule/job-kinds.ts';
 import { identitySettings } from '../settings/settings.ts';
 import { CommandError, findPolicy, loadPoliciesOrFail, withServices } from './command-context.ts';
+import { summariseRun } from './run-summary.ts';
 import { printJson, printTable, processIo, type CliIo } from './output.ts';
 
 export interface RunCommandArgs {
@@ -65,14 +66,15 @@ export async function runJobCommand(args: RunCommandArgs, io: CliIo, deps: { dat
     return out;
   });
 
-  if (args.json) printJson(io.stdout, { kind, policy: policy.name, runs: reports });
+  const summary = (r: RunReport) => summariseRun(kind, r.status, r.details as Record<string, unknown> | undefined, r.error);
+  if (args.json) printJson(io.stdout, { kind, policy: policy.name, runs: reports.map((r) => ({ ...r, summary: summary(r) })) });
   else
     printTable(io.stdout, [
       { header: 'VOLUME', value: (r: RunReport) => r.volumeName },
       { header: 'ID', value: (r: RunReport) => r.volumeId },
       { header: 'STATUS', value: (r: RunReport) => r.status },
       { header: 'RUN', value: (r: RunReport) => r.runId },
-      { header: 'ERROR', value: (r: RunReport) => r.error },
+      { header: 'WHAT HAPPENED', value: summary },
     ], reports);
   return reports.some((r) => r.status === 'failed') ? 1 : 0;
 }

@@ -17,6 +17,7 @@ import type { Policy } from '../policy/policy.ts';
 import type { ActingDecision } from '../replication/acting-volume.ts';
 import { replicationSettings, type ReplicationSettings } from '../settings/settings.ts';
 import { noWriterOverride, type WriterOverride } from '../replication/writer-override.ts';
+import { readPauseState } from '../schedule/schedule-pauses.ts';
 import { MUTATING_KINDS, type JobData, type RunTrigger } from '../schedule/job-kinds.ts';
 
 export interface JobRunnerDeps {
@@ -127,6 +128,15 @@ export class JobRunner {
         await this.deps.recorder.finish(run.id, { status: outcome.status, details: toJson(outcome.details) });
         return { kind: 'done', runId: run.id, outcome };
       }
+      if (req.trigger === 'schedule') {
+        const pause = await readPauseState(this.deps.prisma, policy, data.volumeId, this.now());
+        if (pause.paused) {
+          const outcome: JobOutcome = { status: 'skipped', details: { reason: pause.reason, paused: { source: pause.source, until: pause.until?.toISOString() ?? null } } };
+          await this.deps.recorder.finish(run.id, { status: 'skipped', details: toJson(outcome.details) });
+          log.info({ reason: pause.reason }, `${data.kind} of ${data.volumeName} skipped: ${pause.reason}`);
+          return { kind: 'done', runId: run.id, outcome };
+        }
+      }
       // A failover run owns its group's volumes: scheduled window start/stop skip (recorded like a pause).
       const maintenance = await maintenanceReason(this.deps.prisma, data.kind === 'mirror-start' || data.kind === 'mirror-stop' ? [data.volumeId, volume.id] : []);
       if (maintenance) {
@@ -156,7 +166,7 @@ export class JobRunner {
         nasFor: (region) => this.deps.nasFor(region),
         writerOverride,
         prisma: this.deps.prisma,
-        alerts: this.deps.alerts.forVolume({ id: data.volumeId, name: data.volumeName }),
+        alerts: this.deps.alerts.forVolume(volume),
         runId: run.id,
         log: acting.redirectedFrom ? log.child({ actingOn: volume.id }) : log,
         replication: this.replication,

@@ -1,6 +1,8 @@
 // `nasorch plan`: what the daemon would do, computed without changing anything. Pure: the
 // command gathers volumes and snapshots from the API and hands them in.
+import type { SchedulePause } from '../db/prisma.ts';
 import type { Snapshot } from '../nas/schemas.ts';
+import { pauseState } from '../schedule/schedule-pauses.ts';
 import type { Policy } from '../policy/policy.ts';
 import { applyRetention } from '../retention/apply-retention.ts';
 import type { JobKind } from '../schedule/job-kinds.ts';
@@ -19,6 +21,8 @@ export interface VolumePlan {
   name: string;
   next: Partial<Record<JobKind, string>>;
   retention: { keep: (PlannedSnapshot & { reasons: string[] })[]; delete: PlannedSnapshot[] } | null;
+  /** Why scheduled slots are skipped now (spec.suspend or `nasorch pause`); null when they run. */
+  paused: { reason: string; until: string | null } | null;
 }
 
 export interface PolicyPlan {
@@ -32,6 +36,7 @@ export function planPolicy(
   volumes: readonly SelectedVolume[],
   snapshotsOf: (volumeId: string) => readonly Snapshot[],
   at: Date,
+  pauses: readonly SchedulePause[] = [],
 ): PolicyPlan {
   const schedules = policySchedules(policy);
   return {
@@ -52,7 +57,9 @@ export function planPolicy(
           delete: decision.delete.map((d) => brief(d.snapshot)),
         };
       }
-      return { id: volume.id, name: volume.name, next, retention };
+      const pause = pauseState(policy, volume.id, pauses, at);
+      const paused = pause.paused ? { reason: pause.reason, until: pause.until?.toISOString() ?? null } : null;
+      return { id: volume.id, name: volume.name, next, retention, paused };
     }),
   };
 }
