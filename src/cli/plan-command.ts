@@ -11,6 +11,7 @@ import { commandLogger, CommandError, loadPoliciesOrFail } from './command-conte
 import { listPauses } from '../schedule/schedule-pauses.ts';
 import { withDatabase } from './database-context.ts';
 import { describeError } from './errors.ts';
+import { formatLocalTime } from './local-time.ts';
 import { printJson, printTable, processIo, type CliIo } from './output.ts';
 
 export interface PlanArgs {
@@ -49,13 +50,15 @@ export async function planCommand(args: PlanArgs, io: CliIo, deps: { nasOptions?
   }
   if (pauseNote) io.stderr.write(`warning: ${pauseNote}\n`);
   for (const plan of plans) {
-    const suspended = policies.find((p) => p.name === plan.name)?.suspend ? ', suspended by spec.suspend' : '';
+    const policy = policies.find((p) => p.name === plan.name);
+    const suspended = policy?.suspend ? ', suspended by spec.suspend' : '';
+    const zone = policy?.timezone ?? 'UTC';
     io.stdout.write(`policy ${plan.name} (${plan.region}${suspended})\n`);
     if (plan.volumes.length === 0) io.stdout.write('  selects no volume\n');
     for (const volume of plan.volumes) {
       io.stdout.write(`\n  volume ${volume.name} (${volume.id})\n`);
       if (volume.paused) io.stdout.write(`    PAUSED: ${volume.paused.reason} (scheduled runs are skipped)\n`);
-      for (const [kind, when] of Object.entries(volume.next)) io.stdout.write(`    next ${kind.padEnd(12)} ${when}\n`);
+      for (const [kind, when] of Object.entries(volume.next)) io.stdout.write(`    next ${kind.padEnd(12)} ${formatLocalTime(new Date(when), zone)}\n`);
       if (volume.retention) {
         const rows = [
           ...volume.retention.keep.map((k) => ({ action: 'keep', ...k })),
@@ -65,7 +68,7 @@ export async function planCommand(args: PlanArgs, io: CliIo, deps: { nasOptions?
         printTable(io.stdout, [
           { header: '    ACTION', value: (r: (typeof rows)[number]) => `    ${r.action}` },
           { header: 'SNAPSHOT', value: (r: (typeof rows)[number]) => r.name },
-          { header: 'CREATED', value: (r: (typeof rows)[number]) => r.createdAt },
+          { header: 'CREATED', value: (r: (typeof rows)[number]) => formatLocalTime(new Date(r.createdAt), zone) },
           { header: 'REASONS', value: (r: (typeof rows)[number]) => r.reasons },
         ], rows, '    (no snapshots managed by this policy yet)');
       }
