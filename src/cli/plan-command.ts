@@ -28,8 +28,10 @@ export async function planCommand(args: PlanArgs, io: CliIo, deps: { nasOptions?
   const log = commandLogger(io);
   const nas = createNasConnection(identity, { logger: log, ...deps.nasOptions });
 
-  const { selected, unresolvedRegions } = await resolveSelectedVolumes(policies, (r) => nas.client(r), log);
-  if (unresolvedRegions.length > 0) throw new CommandError(`cannot list the volumes of region(s) ${unresolvedRegions.join(', ')}`);
+  const { selected, unresolvedRegions, regionErrors } = await resolveSelectedVolumes(policies, (r) => nas.client(r), log);
+  if (unresolvedRegions.length > 0) {
+    throw new CommandError(`cannot list the volumes of region(s) ${unresolvedRegions.join(', ')}: ${regionErrors.get(unresolvedRegions[0]!)}`);
+  }
   const snapshots = new Map<string, Snapshot[]>();
   for (const policy of policies.filter((p) => p.snapshot)) {
     for (const volume of selected.get(policy.name) ?? []) {

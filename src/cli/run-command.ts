@@ -39,8 +39,8 @@ export async function runJobCommand(args: RunCommandArgs, io: CliIo, deps: { dat
 
   const reports = await withServices(io, { nas: true, ...deps }, async (services, log) => {
     const nas = services.nas!;
-    const { selected, unresolvedRegions } = await resolveSelectedVolumes([policy], (r) => nas.client(r), log);
-    if (unresolvedRegions.length > 0) throw new CommandError(`cannot list the volumes of region ${policy.region}; see the log above`);
+    const { selected, unresolvedRegions, regionErrors } = await resolveSelectedVolumes([policy], (r) => nas.client(r), log);
+    if (unresolvedRegions.length > 0) throw new CommandError(`cannot list the volumes of region ${policy.region}: ${regionErrors.get(policy.region)}`);
     let volumes = selected.get(policy.name) ?? [];
     if (args.volume) {
       volumes = volumes.filter((v) => v.id === args.volume);

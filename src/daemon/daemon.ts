@@ -22,6 +22,7 @@ import { Reconciler, type ReconcileResult } from '../orchestrator/reconciler.ts'
 import type { Policy } from '../policy/policy.ts';
 import type { JobData } from '../schedule/job-kinds.ts';
 import { notifyTuning, type IdentitySettings, type NotifyTuning, type ServiceSettings } from '../settings/settings.ts';
+import { configChange, describeConfigChange } from './config-diff.ts';
 import { loadConfig, type LoadedConfig } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';
 import { openServices, splitDatabaseUrl, type Services } from './services.ts';
@@ -168,17 +169,11 @@ export class Daemon {
       },
     });
 
-    this.notifier = new Notifier({ prisma: services.prisma, log: o.log, env: process.env, ...notifyTuning(process.env), ...o.notify });
-    this.notifier.setSinks(this.config!.sinks);
-    await this.warnAboutEviction(services);
-    await services.alerts.resolve(alertKeys.configInvalid());
-    await this.reconcile('start');
-    void this.worker.run().catch((err: unknown) => this.log.error({ err }, 'worker stopped'));
-    await this.failover.start();
-
+    // The port first: a daemon that cannot serve its health checks must fail before it schedules anything.
     if (o.httpPort !== null) {
+      const port = o.httpPort ?? o.service.httpPort;
       this.http = await startHealthServer({
-        port: o.httpPort ?? o.service.httpPort,
+        port,
         host: o.service.httpHost,
         log: o.log,
         checks: [
@@ -191,8 +186,21 @@ export class Daemon {
             ? [(server: FastifyInstance) => registerControlApi(server, { token: o.apiToken!, control: failoverControl(() => this.failover!.service()), asRefusal: asControlRefusal })]
             : []),
         ],
+      }).catch((err: unknown) => {
+        if ((err as { code?: string }).code === 'EADDRINUSE') {
+          throw new Error(`HTTP_PORT ${port} is already in use (another nasorch daemon on this host?): set HTTP_PORT to a free port`);
+        }
+        throw err;
       });
     }
+    this.notifier = new Notifier({ prisma: services.prisma, log: o.log, env: process.env, ...notifyTuning(process.env), ...o.notify });
+    this.notifier.setSinks(this.config!.sinks);
+    await this.warnAboutEviction(services);
+    await services.alerts.resolve(alertKeys.configInvalid());
+    await this.reconcile('start');
+    void this.worker.run().catch((err: unknown) => this.log.error({ err }, 'worker stopped'));
+    await this.failover.start();
+
     this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });
     if (o.watchConfig !== false) this.watchConfigDir();
     this.log.info({ configDir: o.configDir, policies: this.policies.size, http: this.http?.url }, 'daemon started');
@@ -215,8 +223,10 @@ export class Daemon {
         return { ok: false, errors };
       }
       await alerts.resolve(alertKeys.configInvalid());
+      const change = configChange(this.config!, config);
       this.adopt(config);
       this.notifier?.setSinks(config.sinks);
+      this.log.info({ reason, ...change }, `config reloaded (${reason}): ${describeConfigChange(change)}`);
       await this.reconcile(reason);
       return { ok: true, errors: [] };
     });

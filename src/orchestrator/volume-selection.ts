@@ -32,6 +32,8 @@ export interface ResolvedSelection {
   unresolvedRegions: string[];
   /** Malformed entries of the regions that were listed; the rest of each region is selected as usual. */
   skipped: SkippedVolume[];
+  /** Region → why it could not be listed (one line), for commands to say. */
+  regionErrors: Map<string, string>;
 }
 
 export async function resolveSelectedVolumes(
@@ -43,6 +45,7 @@ export async function resolveSelectedVolumes(
   const byRegion = new Map<string, SelectedVolume[]>();
   const unresolvedRegions: string[] = [];
   const skipped: SkippedVolume[] = [];
+  const regionErrors = new Map<string, string>();
   await Promise.all(
     regions.map(async (region) => {
       try {
@@ -54,6 +57,7 @@ export async function resolveSelectedVolumes(
         }
       } catch (err) {
         unresolvedRegions.push(region);
+        regionErrors.set(region, (err as Error).message);
         log.error({ region, err: { message: (err as Error).message } }, 'could not list volumes of this region');
       }
     }),
@@ -63,5 +67,5 @@ export async function resolveSelectedVolumes(
     const volumes = byRegion.get(policy.region);
     if (volumes) selected.set(policy.name, selectVolumes(volumes, policy.volumes));
   }
-  return { selected, unresolvedRegions, skipped };
+  return { selected, unresolvedRegions, skipped, regionErrors };
 }
