@@ -76,6 +76,7 @@ export class Daemon {
   private tick?: ScheduledTask;
   private failover?: FailoverDaemonPart;
   private notifier?: Notifier;
+  private started = false;
   private config?: LoadedConfig;
   private policies = new Map<string, Policy>();
   private reloading: Promise<unknown> = Promise.resolve();
@@ -177,6 +178,8 @@ export class Daemon {
         host: o.service.httpHost,
         log: o.log,
         checks: [
+          // Bound before scheduling starts, so not ready until start() is done.
+          { name: 'daemon', check: async () => void (this.started || (await Promise.reject(new Error('starting')))) },
           { name: 'redis', check: async () => void (await services.redis.ping()) },
           { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
         ],
@@ -203,6 +206,7 @@ export class Daemon {
 
     this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });
     if (o.watchConfig !== false) this.watchConfigDir();
+    this.started = true;
     this.log.info({ configDir: o.configDir, policies: this.policies.size, http: this.http?.url }, 'daemon started');
   }
 
