@@ -57,7 +57,7 @@ function skipReason(run: { status: string; details: unknown }): string | undefin
   return details?.reason ?? details?.blocked;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `nasorch history show RUN_ID`: everything recorded about one run. */
 export async function historyShowCommand(runId: string, args: { json?: boolean; config?: string }, io: CliIo, deps: DatabaseDeps = {}): Promise<number> {

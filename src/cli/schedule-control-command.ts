@@ -8,7 +8,7 @@ import { CommandError, findPolicy, loadPoliciesOrFail } from './command-context.
 import { configOption } from './config-option.ts';
 import { withDatabase, type DatabaseDeps } from './database-context.ts';
 import { printJson, processIo, type CliIo } from './output.ts';
-import { parseIsoTime } from './records-commands.ts';
+import { parseIsoTime, UUID } from './records-commands.ts';
 
 export interface PauseArgs {
   config: string;
@@ -17,8 +17,6 @@ export interface PauseArgs {
   reason?: string;
   json?: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checkVolume(volume: string | undefined): void {
   if (volume !== undefined && !UUID.test(volume)) throw new CommandError(`--volume: expected a volume id (UUID), got "${volume}"`);
