@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertBook } from '../../src/alerts/alert-book.ts';
+import { alertsCommand } from '../../src/cli/records-commands.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import type { AlertSink } from '../../src/notify/alert-sink.ts';
 import { Notifier, type NotifierOptions } from '../../src/notify/notifier.ts';
@@ -199,6 +200,16 @@ describe('delivery guarantees', () => {
     const failed = await eventually(async () => (await db.prisma.alertDelivery.findFirst({ where: { status: 'failed' } })) ?? undefined);
     expect(failed).toMatchObject({ attempts: 2, lastError: 'HTTP 500 Internal Server Error' });
     expect(await deliveryCounts(db.prisma)).toEqual([{ sink: 'down', pending: 0, failed: 1, retrying: 0, lastError: 'HTTP 500 Internal Server Error' }]);
+    // `nasorch alerts` shows it, per sink and per alert.
+    let out = '';
+    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, env: { DATABASE_URL: `${db.databaseUrl}?schema=${db.schema}` } };
+    expect(await alertsCommand({ limit: 10 }, io)).toBe(0);
+    expect(out).toMatch(/Notifications not delivered\nSINK\s+FAILED\s+RETRYING\s+PENDING\s+LAST ERROR\ndown\s+1\s+0\s+0\s+HTTP 500 Internal Server Error\n/);
+    out = '';
+    await alertsCommand({ limit: 10, json: true }, io);
+    expect(JSON.parse(out)[0].undeliveredNotifications).toEqual([
+      expect.objectContaining({ sink: 'down', kind: 'open', status: 'failed', attempts: 2, lastError: 'HTTP 500 Internal Server Error' }),
+    ]);
   });
 
   it('a hanging sink delays no other sink; its delivery times out and is retried', async () => {
