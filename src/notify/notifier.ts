@@ -7,7 +7,7 @@ import type { PrismaClient } from '../db/prisma.ts';
 import type { Logger } from '../log/logger.ts';
 import type { AlertSink } from './alert-sink.ts';
 import { retryDelayMs } from './delivery-backoff.ts';
-import { claimDelivery, markAttemptFailed, markDelivered, routeAlertEvents, scheduleRepeats } from './outbox.ts';
+import { claimDelivery, markAttemptFailed, markDelivered, pruneOutbox, routeAlertEvents, scheduleRepeats } from './outbox.ts';
 import { renderRequest, type DeliveryBody, type OutgoingRequest } from './sink-messages.ts';
 
 export interface NotifierOptions {
@@ -25,6 +25,10 @@ export interface NotifierOptions {
   maxAttempts: number;
   now?: () => Date;
 }
+
+/** Delivered notifications and routed events are kept this long (for `nasorch alerts` and debugging). */
+const OUTBOX_RETENTION_MS = 30 * 24 * 3600_000;
+const CLEANUP_EVERY_MS = 3600_000;
 
 export class DeliveryError extends Error {
   override name = 'DeliveryError';
@@ -50,7 +54,8 @@ export class Notifier {
       }
     }
     for (const name of this.sinks.keys()) if (!this.loops.has(name)) this.loops.set(name, this.startSinkLoop(name));
-    if (this.sinks.size > 0 && !this.router) {
+    // Routed even without sinks: events are marked done, so a sink added later is not flooded with old ones.
+    if (!this.router) {
       const stop = new AbortController();
       this.router = { stop, done: this.routeLoop(stop.signal) };
     }
@@ -70,11 +75,16 @@ export class Notifier {
   }
 
   private async routeLoop(signal: AbortSignal): Promise<void> {
+    let lastCleanup = 0;
     while (!signal.aborted) {
       try {
         const sinks = [...this.sinks.values()];
         const added = (await routeAlertEvents(this.options.prisma, sinks)) + (await scheduleRepeats(this.options.prisma, sinks, this.now()));
         if (added > 0) for (const loop of this.loops.values()) loop.wake();
+        if (this.now().getTime() - lastCleanup > CLEANUP_EVERY_MS) {
+          lastCleanup = this.now().getTime();
+          await pruneOutbox(this.options.prisma, new Date(lastCleanup - OUTBOX_RETENTION_MS));
+        }
       } catch (err) {
         this.options.log.warn({ err: { message: (err as Error).message } }, 'could not route alert notifications; retrying');
       }

@@ -99,6 +99,12 @@ export async function markAttemptFailed(prisma: PrismaClient, id: bigint, error:
   });
 }
 
+/** Deletes delivered notifications and routed events older than `before` (failed ones stay visible). */
+export async function pruneOutbox(prisma: PrismaClient, before: Date): Promise<void> {
+  await prisma.alertDelivery.deleteMany({ where: { status: 'delivered', deliveredAt: { lt: before } } });
+  await prisma.alertEvent.deleteMany({ where: { routedAt: { lt: before }, deliveries: { none: { status: { not: 'delivered' } } } } });
+}
+
 export interface SinkDeliveryCounts {
   sink: string;
   pending: number;

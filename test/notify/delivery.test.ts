@@ -159,6 +159,19 @@ describe('routing and deduplication', () => {
     );
   });
 
+  it('with no sink configured, events are marked routed: a sink added later is not flooded with old ones', async () => {
+    const n = notifier([]);
+    await book().raise(rpoAlert);
+    await eventually(async () => (await db.prisma.alertEvent.count({ where: { routedAt: { not: null } } })) === 1 || undefined);
+    const hook = await receiver();
+    n.setSinks([sink('late', 'webhook', hook.url)]);
+    await book().raise({ ...rpoAlert, key: 'rpo:new' });
+    const [only] = await hook.waitFor(1);
+    expect((only!.json as { alert: { key: string } }).alert.key).toBe('rpo:new');
+    await eventually(async () => (await db.prisma.alertDelivery.count({ where: { status: 'delivered' } })) === 1 || undefined);
+    expect(await db.prisma.alertDelivery.count()).toBe(1);
+  });
+
   it('re-notifies open alerts every repeatInterval, but not acknowledged ones', async () => {
     const hook = await receiver();
     notifier([sink('all', 'webhook', hook.url, { repeatIntervalMs: 300 })]);
