@@ -10,6 +10,7 @@ import { CommandError } from './command-context.ts';
 import { DEFAULT_CONFIG_DIR } from './config-option.ts';
 import { withDatabase, type DatabaseDeps } from './database-context.ts';
 import { formatLocalTime, policyTimeZones } from './local-time.ts';
+import { skipReason } from './run-summary.ts';
 import { printJson, printRecord, printSection, printTable, processIo, type CliIo } from './output.ts';
 
 export interface HistoryArgs {
@@ -45,16 +46,14 @@ export async function historyCommand(args: HistoryArgs, io: CliIo, deps: Databas
     { header: 'TRIGGER', value: (r: Run) => r.trigger },
     { header: 'STATUS', value: (r: Run) => r.status },
     { header: 'ATTEMPTS', value: (r: Run) => r.attempts, align: 'right' },
-    { header: 'ERROR', value: (r: Run) => r.error ?? skipReason(r) },
+    { header: 'ERROR', value: (r: Run) => r.error ?? skipReasonOf(r) },
     { header: 'RUN', value: (r: Run) => r.id },
   ], runs, '(no runs recorded)');
   return 0;
 }
 
-function skipReason(run: { status: string; details: unknown }): string | undefined {
-  if (run.status !== 'skipped') return undefined;
-  const details = run.details as { reason?: string; blocked?: string } | null;
-  return details?.reason ?? details?.blocked;
+function skipReasonOf(run: { status: string; details: unknown }): string | undefined {
+  return run.status === 'skipped' ? skipReason(run.details as Record<string, unknown> | null) : undefined;
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -106,7 +105,7 @@ export async function historyShowCommand(runId: string, args: { json?: boolean; 
     ['Volume', `${view.volume.name ?? '?'} (${view.volume.id})`],
     ['Region', view.region],
     ['Trigger', view.trigger],
-    ['Status', view.status === 'skipped' ? `skipped: ${skipReason(run) ?? 'no reason recorded'}` : view.status],
+    ['Status', view.status === 'skipped' ? `skipped: ${skipReasonOf(run)}` : view.status],
     ['Slot', formatLocalTime(view.scheduledAt, zone)],
     ['Started', formatLocalTime(view.startedAt, zone)],
     ['Finished', formatLocalTime(view.finishedAt, zone)],

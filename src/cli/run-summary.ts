@@ -44,8 +44,11 @@ function summarisePrune(details: Details): string {
   return `${gone}, kept ${kept.length}`;
 }
 
-function skipReason(details: Details): string {
+/** Why a run was skipped, from its details (every skip records one; the snapshot slot's is nested). */
+export function skipReason(details: Details | null): string {
   const d = details ?? {};
+  const slot = d.snapshot as { reason?: string } | undefined;
+  if (typeof slot?.reason === 'string' && d.reason === undefined && d.blocked === undefined) return `snapshot slot skipped: ${slot.reason}`;
   if (d.blocked === 'deletion budget exceeded') {
     return `deletion budget exceeded: retention would delete ${String(d.wouldDelete)} snapshots, maxDeletionsPerRun is ${String(d.budget)}; deleted nothing`;
   }

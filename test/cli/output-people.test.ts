@@ -116,8 +116,8 @@ describe('records commands', () => {
 });
 
 describe('command line', () => {
-  it('takes --config and NASORCH_CONFIG on every command that reads policies', () => {
-    const program = buildProgram();
+  it('takes --config and NASORCH_CONFIG on every command that reads policies', async () => {
+    const program = await buildProgram();
     const readers = ['daemon', 'demo', 'validate', 'plan', 'run', 'pause', 'resume', 'check', 'history', 'alerts'];
     for (const name of readers) {
       const command = program.commands.find((c) => c.name() === name)!;
@@ -133,5 +133,20 @@ describe('command line', () => {
     await expect(planCommand({ config: stack.configDir }, io({ NHN_IDENTITY_URL: 'http://127.0.0.1:1' }))).rejects.toThrow(
       /^cannot list the volumes of region\(s\) KR1: cannot reach Identity at http:\/\/127\.0\.0\.1:1 \(NHN_IDENTITY_URL\): /,
     );
+  });
+});
+
+describe('what run and history say', () => {
+  it('a skipped run always says why', async () => {
+    const { summariseRun } = await import('../../src/cli/run-summary.ts');
+    expect(summariseRun('snapshot', 'skipped', { snapshot: { name: 'n', created: false, slot: 'skip', reason: 'a newer snapshot exists' } })).toBe(
+      'skipped: snapshot slot skipped: a newer snapshot exists',
+    );
+    expect(summariseRun('prune', 'skipped', { blocked: 'deletion budget exceeded', wouldDelete: 12, budget: 10, kept: [] })).toBe(
+      'skipped: deletion budget exceeded: retention would delete 12 snapshots, maxDeletionsPerRun is 10; deleted nothing',
+    );
+    expect(summariseRun('usage', 'skipped', { reason: 'policy frozen is suspended (spec.suspend: true)' })).toBe('skipped: policy frozen is suspended (spec.suspend: true)');
+    expect(summariseRun('usage', 'succeeded', { usedGb: 120, sizeGb: 500, usedPercent: 24, severity: 'ok' })).toBe('used 120 GB of 500 GB (24.0%)');
+    expect(summariseRun('mirror-start', 'succeeded', { mirrorId: 'm1', before: 'HALT', action: 'start' })).toBe('mirror m1: start (was HALT)');
   });
 });
