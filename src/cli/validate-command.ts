@@ -45,7 +45,8 @@ export async function runValidate(paths: readonly string[], io: CliIo, options: 
     ...(groupSet.groups.length > 0 ? [plural(groupSet.groups.length, 'failover group', 'failover groups')] : []),
     ...(sinks.length > 0 ? [plural(sinks.length, 'alert sink', 'alert sinks')] : []),
   ];
-  const verb = policies.length + groupSet.groups.length + sinks.length === 1 ? 'is' : 'are';
+  // "1 policy is", but "0 policies and 1 failover group are": a list takes the plural.
+  const verb = counted.length === 1 && policies.length === 1 ? 'is' : 'are';
   io.stdout.write(`${counted.join(' and ')} in ${plural(files.length, 'file', 'files')} ${verb} valid\n`);
   return 0;
 }

@@ -74,12 +74,13 @@ const DOCUMENT_KINDS: Record<string, (input: KindInput, into: ParsedDocuments) =
 
 // Kinds read by their own loader (document-kinds.ts) are valid here too, only skipped.
 const KIND_NAMES = [...Object.keys(DOCUMENT_KINDS), ...OTHER_DOCUMENT_KINDS];
+const KIND_LIST = `${KIND_NAMES.slice(0, -1).map((k) => `"${k}"`).join(', ')} or "${KIND_NAMES.at(-1)}"`;
 const NOT_A_DOCUMENT = `expected a nasorch document (a mapping with apiVersion, kind, metadata and spec)`;
 const DocumentHeaderSchema = z.looseObject(
   {
     apiVersion: PolicyHeaderSchema.shape.apiVersion,
     kind: z.enum(KIND_NAMES as [string, ...string[]], {
-      error: (issue) => `expected ${KIND_NAMES.map((k) => `"${k}"`).join(' or ')}${issue.input === undefined ? '' : `, got ${describeValue(issue.input)}`}`,
+      error: (issue) => `expected ${KIND_LIST}${issue.input === undefined ? '' : `, got ${describeValue(issue.input)}`}`,
     }),
   },
   { error: (issue) => (issue.input === undefined ? NOT_A_DOCUMENT : `${NOT_A_DOCUMENT}, got ${describeValue(issue.input)}`) },

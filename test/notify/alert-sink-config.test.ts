@@ -82,7 +82,7 @@ describe('AlertSink documents', () => {
 
   it('a document of an unknown kind names the kinds there are', () => {
     expect(parsePolicyText('apiVersion: nasorch/v1\nkind: AlertSinks\n', 'p.yaml', options).errors.map((e) => e.format())).toEqual([
-      'p.yaml:2:7: kind: expected "Policy" or "AlertSink", got "AlertSinks" (policy files may only hold nasorch documents)',
+      'p.yaml:2:7: kind: expected "Policy", "AlertSink" or "FailoverGroup", got "AlertSinks" (policy files may only hold nasorch documents)',
     ]);
   });
 

@@ -90,7 +90,7 @@ describe('loadPolicyDir', () => {
     expect(errors.map((e) => e.format())).toEqual([
       `${join(dir, 'b.yaml')}:7:25: spec.usage.warnPercent: expected a percentage from 1 to 100, got 0`,
       `${join(dir, 'c.yaml')}:1:13: apiVersion: expected "nasorch/v1", got "v1" (policy files may only hold nasorch documents)`,
-      `${join(dir, 'c.yaml')}:2:7: kind: expected "Policy" or "AlertSink", got "ConfigMap" (policy files may only hold nasorch documents)`,
+      `${join(dir, 'c.yaml')}:2:7: kind: expected "Policy", "AlertSink" or "FailoverGroup", got "ConfigMap" (policy files may only hold nasorch documents)`,
     ]);
     expect(policies).toEqual([]);
   });

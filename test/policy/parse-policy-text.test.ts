@@ -310,7 +310,7 @@ spec: { replicas: 3 }
 `;
     expect(formatted(text)).toEqual([
       'p.yaml:1:13: apiVersion: expected "nasorch/v1", got "apps/v1" (policy files may only hold nasorch documents)',
-      'p.yaml:2:7: kind: expected "Policy" or "AlertSink", got "Deployment" (policy files may only hold nasorch documents)',
+      'p.yaml:2:7: kind: expected "Policy", "AlertSink" or "FailoverGroup", got "Deployment" (policy files may only hold nasorch documents)',
     ]);
   });
 
