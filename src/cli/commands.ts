@@ -42,13 +42,28 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'history',
-    summary: 'job runs, newest first',
+    summary: 'job runs, newest first; history show RUN_ID for one run',
     load: async () => (await import('./records-commands.ts')).registerRecordsCommands,
   },
   {
     name: 'alerts',
-    summary: 'alerts, most recently seen first',
+    summary: 'alerts and undelivered notifications; alerts ack KEY',
     load: async () => (await import('./records-commands.ts')).registerRecordsCommands,
+  },
+  {
+    name: 'pause',
+    summary: 'pause the schedules of a policy (or one volume of it) on every daemon',
+    load: async () => (await import('./schedule-control-command.ts')).registerScheduleControlCommands,
+  },
+  {
+    name: 'resume',
+    summary: 'undo `nasorch pause` for a policy or one volume',
+    load: async () => (await import('./schedule-control-command.ts')).registerScheduleControlCommands,
+  },
+  {
+    name: 'check',
+    summary: 'monitoring check: one line, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN',
+    load: async () => (await import('./check-command.ts')).registerCheckCommand,
   },
   {
     name: 'db',

@@ -1,4 +1,5 @@
 // `nasorch daemon`: runs until SIGTERM/SIGINT; SIGHUP reloads the policy files.
+import { configOption } from './config-option.ts';
 import type { Command } from 'commander';
 import { Daemon, type DaemonOptions } from '../daemon/daemon.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
@@ -43,7 +44,7 @@ export function registerDaemonCommand(program: Command): void {
   program
     .command('daemon')
     .description('run the scheduler, the workers and the health server (SIGHUP reloads the policies)')
-    .option('-c, --config <dir>', 'policy directory', './config')
+    .addOption(configOption())
     .action(async (opts: { config: string }) => {
       const log = createLogger({ destination: process.stdout.isTTY ? undefined : process.stdout });
       await runDaemonUntilSignalled(daemonOptionsFromEnv(opts.config, log));

@@ -2,6 +2,7 @@
 // with the example policies in ./config, so a newcomer sees snapshots taken and pruned within
 // a minute. It uses its own Redis prefix and database schema so it can never touch the
 // schedulers or records of a real daemon on the same machine.
+import { configOption } from './config-option.ts';
 import type { Command } from 'commander';
 import { runFailoverDemo } from '../failover/demo.ts';
 import { createLogger } from '../log/logger.ts';
@@ -17,7 +18,7 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('run a daemon against the built-in NAS simulator with the policies in ./config')
-    .option('-c, --config <dir>', 'policy directory', './config')
+    .addOption(configOption())
     .option('--sim-port <port>', 'simulator port (0: any free port)', '0')
     .option('--redis-prefix <prefix>', 'Redis key prefix of the demo', DEMO_REDIS_PREFIX)
     .option('--schema <name>', 'PostgreSQL schema of the demo', DEMO_SCHEMA)

@@ -2,6 +2,7 @@
 // Scales to thousands of volumes: snapshots are listed several volumes at a time within
 // NAS_API_RATE_LIMIT (this process's own budget: plan has no Redis), and each volume's plan is
 // written as soon as it is decided, so memory holds a few volumes' snapshots, not all of them.
+import { configOption } from './config-option.ts';
 import type { Command } from 'commander';
 import { ApiRateLimiter } from '../coordination/api-rate-limiter.ts';
 import { createNasConnection } from '../nas/connection.ts';
@@ -12,7 +13,12 @@ import { resolveSelectedVolumes } from '../orchestrator/volume-selection.ts';
 import type { Policy } from '../policy/policy.ts';
 import { identitySettings, serviceSettings } from '../settings/settings.ts';
 import { commandLogger, CommandError, loadPoliciesOrFail } from './command-context.ts';
+import { listPauses } from '../schedule/schedule-pauses.ts';
+import { withDatabase } from './database-context.ts';
+import { describeError } from './errors.ts';
+import { formatLocalTime } from './local-time.ts';
 import { printTable, processIo, type CliIo, type TextSink } from './output.ts';
+import { pausedOf } from '../orchestrator/plan.ts';
 
 export interface PlanArgs {
   config: string;
@@ -23,7 +29,7 @@ export interface PlanArgs {
 /** Snapshot listings in flight at once (the rate limiter still paces them). */
 const LISTING_CONCURRENCY = 16;
 
-export async function planCommand(args: PlanArgs, io: CliIo, deps: { nasOptions?: NasConnectionOptions } = {}): Promise<number> {
+export async function planCommand(args: PlanArgs, io: CliIo, deps: { nasOptions?: NasConnectionOptions; databaseSchema?: string } = {}): Promise<number> {
   const at = args.at === undefined ? new Date() : new Date(args.at);
   if (Number.isNaN(at.getTime())) throw new CommandError(`--at: expected an ISO-8601 time such as 2026-11-27T03:00:00Z, got "${args.at}"`);
   const identity = identitySettings(io.env);
@@ -36,17 +42,26 @@ export async function planCommand(args: PlanArgs, io: CliIo, deps: { nasOptions?
     client: { ...deps.nasOptions?.client, beforeRequest: () => limiter.take() },
   });
 
-  const { selected, unresolvedRegions } = await resolveSelectedVolumes(policies, (r) => nas.client(r), log);
-  if (unresolvedRegions.length > 0) throw new CommandError(`cannot list the volumes of region(s) ${unresolvedRegions.join(', ')}`);
+  const { selected, unresolvedRegions, regionErrors } = await resolveSelectedVolumes(policies, (r) => nas.client(r), log);
+  if (unresolvedRegions.length > 0) {
+    throw new CommandError(`cannot list the volumes of region(s) ${unresolvedRegions.join(', ')}: ${regionErrors.get(unresolvedRegions[0]!)}`);
+  }
+  // Pauses live in PostgreSQL; plan still works without it, saying the pause state is unknown.
+  let pauseNote: string | undefined;
+  const pauses = await withDatabase(io, deps, (prisma) => listPauses(prisma, at)).catch((err: unknown) => {
+    pauseNote = `pause state unknown (${describeError(err)})`;
+    return [];
+  });
+  if (pauseNote && !args.json) io.stderr.write(`warning: ${pauseNote}\n`);
 
   // Every (policy, volume) in output order; snapshots are listed ahead, a bounded window at a time.
   const work = policies.flatMap((policy) => (selected.get(policy.name) ?? []).map((volume) => ({ policy, volume })));
   const nextByPolicy = new Map(policies.map((p) => [p.name, nextRuns(p, at)]));
   const plans = mapInOrder(work, LISTING_CONCURRENCY, async ({ policy, volume }) => {
     const snapshots: readonly Snapshot[] = policy.snapshot ? await nas.client(policy.region).listSnapshots(volume.id) : [];
-    return planVolume(policy, volume, snapshots, nextByPolicy.get(policy.name)!);
+    return planVolume(policy, volume, snapshots, nextByPolicy.get(policy.name)!, pausedOf(policy, volume.id, pauses, at));
   });
-  const out = args.json ? new JsonPlanWriter(io.stdout, at) : new TextPlanWriter(io.stdout);
+  const out = args.json ? new JsonPlanWriter(io.stdout, at, pauseNote) : new TextPlanWriter(io.stdout);
   const results = plans[Symbol.asyncIterator]();
   for (const policy of policies) {
     out.startPolicy(policy);
@@ -80,7 +95,7 @@ async function* mapInOrder<T, R>(items: readonly T[], limit: number, fn: (item: 
 }
 
 interface PlanWriter {
-  startPolicy(policy: Pick<Policy, 'name' | 'region'>): void;
+  startPolicy(policy: Pick<Policy, 'name' | 'region' | 'suspend' | 'timezone'>): void;
   volume(plan: VolumePlan): void;
   endPolicy(): void;
   end(): void;
@@ -91,8 +106,9 @@ class JsonPlanWriter implements PlanWriter {
   private policies = 0;
   private volumes = 0;
 
-  constructor(private readonly out: TextSink, at: Date) {
-    out.write(`{\n  "at": ${JSON.stringify(at.toISOString())},\n  "policies": [`);
+  constructor(private readonly out: TextSink, at: Date, warning?: string) {
+    const note = warning ? `\n  "warning": ${JSON.stringify(warning)},` : '';
+    out.write(`{\n  "at": ${JSON.stringify(at.toISOString())},${note}\n  "policies": [`);
   }
 
   startPolicy(policy: Pick<Policy, 'name' | 'region'>): void {
@@ -116,19 +132,24 @@ class JsonPlanWriter implements PlanWriter {
 
 class TextPlanWriter implements PlanWriter {
   private volumes = 0;
+  private zone = 'UTC';
 
   constructor(private readonly out: TextSink) {}
 
-  startPolicy(policy: Pick<Policy, 'name' | 'region'>): void {
-    this.out.write(`policy ${policy.name} (${policy.region})\n`);
+  startPolicy(policy: Pick<Policy, 'name' | 'region' | 'suspend' | 'timezone'>): void {
+    const suspended = policy.suspend ? ', suspended by spec.suspend' : '';
+    this.out.write(`policy ${policy.name} (${policy.region}${suspended})\n`);
     this.volumes = 0;
+    this.zone = policy.timezone;
   }
 
   volume(volume: VolumePlan): void {
     this.volumes++;
     const out = this.out;
+    const zone = this.zone;
     out.write(`\n  volume ${volume.name} (${volume.id})\n`);
-    for (const [kind, when] of Object.entries(volume.next)) out.write(`    next ${kind.padEnd(12)} ${when}\n`);
+    if (volume.paused) out.write(`    PAUSED: ${volume.paused.reason} (scheduled runs are skipped)\n`);
+    for (const [kind, when] of Object.entries(volume.next)) out.write(`    next ${kind.padEnd(12)} ${formatLocalTime(new Date(when), zone)}\n`);
     if (!volume.retention) return;
     const rows = [
       ...volume.retention.keep.map((k) => ({ action: 'keep', ...k })),
@@ -138,7 +159,7 @@ class TextPlanWriter implements PlanWriter {
     printTable(out, [
       { header: '    ACTION', value: (r: (typeof rows)[number]) => `    ${r.action}` },
       { header: 'SNAPSHOT', value: (r: (typeof rows)[number]) => r.name },
-      { header: 'CREATED', value: (r: (typeof rows)[number]) => r.createdAt },
+      { header: 'CREATED', value: (r: (typeof rows)[number]) => formatLocalTime(new Date(r.createdAt), zone) },
       { header: 'REASONS', value: (r: (typeof rows)[number]) => r.reasons },
     ], rows, '    (no snapshots managed by this policy yet)');
   }
@@ -155,7 +176,7 @@ export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
     .description('show next run times and what retention would keep and delete (changes nothing)')
-    .option('-c, --config <dir>', 'policy directory', './config')
+    .addOption(configOption())
     .option('--at <iso>', 'take this time as "now" for next-run times')
     .option('--json', 'print JSON')
     .action(async (opts: PlanArgs) => {

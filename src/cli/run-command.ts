@@ -1,5 +1,6 @@
 // `nasorch run KIND --policy NAME [--volume ID]`: runs a job now, in this process, through the
 // same JobRunner the daemon uses (same volume lock, same history rows, trigger "manual").
+import { configOption } from './config-option.ts';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { recordedWriterOverride } from '../failover/pair-record.ts';
@@ -8,6 +9,7 @@ import { resolveSelectedVolumes } from '../orchestrator/volume-selection.ts';
 import { isJobKind, JOB_KINDS, type JobKind } from '../schedule/job-kinds.ts';
 import { identitySettings } from '../settings/settings.ts';
 import { CommandError, findPolicy, loadPoliciesOrFail, withServices } from './command-context.ts';
+import { summariseRun } from './run-summary.ts';
 import { printJson, printTable, processIo, type CliIo } from './output.ts';
 
 export interface RunCommandArgs {
@@ -37,8 +39,8 @@ export async function runJobCommand(args: RunCommandArgs, io: CliIo, deps: { dat
 
   const reports = await withServices(io, { nas: true, ...deps }, async (services, log) => {
     const nas = services.nas!;
-    const { selected, unresolvedRegions } = await resolveSelectedVolumes([policy], (r) => nas.client(r), log);
-    if (unresolvedRegions.length > 0) throw new CommandError(`cannot list the volumes of region ${policy.region}; see the log above`);
+    const { selected, unresolvedRegions, regionErrors } = await resolveSelectedVolumes([policy], (r) => nas.client(r), log);
+    if (unresolvedRegions.length > 0) throw new CommandError(`cannot list the volumes of region ${policy.region}: ${regionErrors.get(policy.region)}`);
     let volumes = selected.get(policy.name) ?? [];
     if (args.volume) {
       volumes = volumes.filter((v) => v.id === args.volume);
@@ -64,14 +66,15 @@ export async function runJobCommand(args: RunCommandArgs, io: CliIo, deps: { dat
     return out;
   });
 
-  if (args.json) printJson(io.stdout, { kind, policy: policy.name, runs: reports });
+  const summary = (r: RunReport) => summariseRun(kind, r.status, r.details as Record<string, unknown> | undefined, r.error);
+  if (args.json) printJson(io.stdout, { kind, policy: policy.name, runs: reports.map((r) => ({ ...r, summary: summary(r) })) });
   else
     printTable(io.stdout, [
       { header: 'VOLUME', value: (r: RunReport) => r.volumeName },
       { header: 'ID', value: (r: RunReport) => r.volumeId },
       { header: 'STATUS', value: (r: RunReport) => r.status },
       { header: 'RUN', value: (r: RunReport) => r.runId },
-      { header: 'ERROR', value: (r: RunReport) => r.error },
+      { header: 'WHAT HAPPENED', value: summary },
     ], reports);
   return reports.some((r) => r.status === 'failed') ? 1 : 0;
 }
@@ -83,7 +86,7 @@ export function registerRunCommand(program: Command): void {
     .argument('<kind>', `job kind: ${JOB_KINDS.join(', ')}`)
     .requiredOption('-p, --policy <name>', 'policy name')
     .option('-v, --volume <id>', 'only this volume (must be selected by the policy)')
-    .option('-c, --config <dir>', 'policy directory', './config')
+    .addOption(configOption())
     .option('--json', 'print JSON')
     .action(async (kind: string, opts: Omit<RunCommandArgs, 'kind'>) => {
       process.exitCode = await runJobCommand({ kind, ...opts }, processIo());

@@ -1,6 +1,6 @@
 // `nasorch validate [DIR|FILE…]`: checks policy files without touching any API, for editors,
 // pre-commit hooks and CI. Exit 0 with a one-line summary, or 1 with every error, one per line.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadFailoverGroups } from '../policy/failover-group.ts';
 import { loadPolicyFiles } from '../policy/load-policies.ts';
 import { policyFileMaxBytes } from '../policy/file-size-cap.ts';
@@ -10,6 +10,8 @@ import { processIo, type CliIo } from './output.ts';
 export const DEFAULT_POLICY_DIR = 'config';
 
 export interface ValidateOptions {
+  /** The policy directory when no path is given (--config / NASORCH_CONFIG). */
+  config?: string;
   /** Region of policies without spec.region; default: NHN_REGION, else KR1 (as the daemon). */
   region?: string;
 }
@@ -18,10 +20,10 @@ const plural = (count: number, one: string, many: string) => `${count} ${count =
 
 /** Validates the given files/directories (default ./config); resolves to the exit code. */
 export async function runValidate(paths: readonly string[], io: CliIo, options: ValidateOptions = {}): Promise<number> {
-  const targets = paths.length > 0 ? paths : [DEFAULT_POLICY_DIR];
+  const targets = paths.length > 0 ? paths : [options.config ?? io.env.NASORCH_CONFIG ?? DEFAULT_POLICY_DIR];
   const defaultRegion = options.region?.trim() || io.env.NHN_REGION?.trim() || 'KR1';
   const loaded = await loadPolicyFiles(targets, { defaultRegion, maxFileBytes: policyFileMaxBytes(io.env) });
-  const { policies, files, warnings } = loaded;
+  const { policies, sinks, files, warnings } = loaded;
   for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   const groupSet = await loadFailoverGroups(targets, defaultRegion);
   const errors = sortPolicyErrors([...loaded.errors, ...groupSet.errors], files);
@@ -40,9 +42,14 @@ export async function runValidate(paths: readonly string[], io: CliIo, options: 
         : `warning: ${where} holds no policies (nothing will be scheduled)\n`,
     );
   }
-  const verb = policies.length === 1 ? 'is' : 'are';
-  const groups = groupSet.groups.length > 0 ? ` and ${plural(groupSet.groups.length, 'failover group', 'failover groups')}` : '';
-  io.stdout.write(`${plural(policies.length, 'policy', 'policies')}${groups} in ${plural(files.length, 'file', 'files')} ${groups ? 'are' : verb} valid\n`);
+  const counted = [
+    plural(policies.length, 'policy', 'policies'),
+    ...(groupSet.groups.length > 0 ? [plural(groupSet.groups.length, 'failover group', 'failover groups')] : []),
+    ...(sinks.length > 0 ? [plural(sinks.length, 'alert sink', 'alert sinks')] : []),
+  ];
+  // "1 policy is", but "0 policies and 1 failover group are": a list takes the plural.
+  const verb = counted.length === 1 && policies.length === 1 ? 'is' : 'are';
+  io.stdout.write(`${counted.join(' and ')} in ${plural(files.length, 'file', 'files')} ${verb} valid\n`);
   return 0;
 }
 
@@ -62,6 +69,7 @@ export function registerValidateCommand(
     .description(`Check policy files (default: ./${DEFAULT_POLICY_DIR}) and report every error as file:line:col`)
     .argument('[paths...]', 'policy files or directories of *.yaml / *.yml files')
     .option('--region <region>', 'region of policies without spec.region (default: NHN_REGION, else KR1)')
+    .addOption(new Option('-c, --config <dir>', 'policy directory to check when no path is given (default: ./config)').env('NASORCH_CONFIG'))
     .action(async (paths: string[], options: ValidateOptions) => {
       setExitCode(await runValidate(paths, io, options));
     });

@@ -3,12 +3,14 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { loadPolicyDir, type LoadOptions, type PolicySet } from '../policy/load-policies.ts';
+import type { AlertSink } from '../notify/alert-sink.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { PolicyError } from '../policy/policy-error.ts';
 import type { ConfigVersion } from '../orchestrator/reconciler.ts';
 
 export interface LoadedConfig {
   policies: Policy[];
+  sinks: AlertSink[];
   errors: PolicyError[];
   /** One-line notes, e.g. an empty file (see PolicySet.warnings). */
   warnings: string[];
@@ -29,5 +31,5 @@ export async function loadConfig(dir: string, options: LoadOptions, loader: Poli
     .update(JSON.stringify(set.policies.map(({ source: _source, ...rest }) => rest)))
     .digest('hex')
     .slice(0, 16);
-  return { policies: set.policies, errors: set.errors, warnings: set.warnings, version: { mtimeMs: Math.max(0, ...mtimes), digest } };
+  return { policies: set.policies, sinks: set.sinks, errors: set.errors, warnings: set.warnings, version: { mtimeMs: Math.max(0, ...mtimes), digest } };
 }

@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.ts';
 import { createOperatorSurfaces, type OperatorSurfaces } from '../metrics/operator-surfaces.ts';
 import type { NasConnectionOptions } from '../nas/connection.ts';
+import { Notifier } from '../notify/notifier.ts';
 import { runnerFor } from '../orchestrator/job-runner.ts';
 import { createJobWorker } from '../orchestrator/job-worker.ts';
 import { Reconciler, type ReconcileResult } from '../orchestrator/reconciler.ts';
@@ -23,8 +24,9 @@ import { WorkerPolicyLoader } from '../policy/load-in-worker.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { JobData } from '../schedule/job-kinds.ts';
 import { DEFAULT_POLICY_FILE_MAX_BYTES } from '../policy/file-size-cap.ts';
-import type { IdentitySettings, ServiceSettings } from '../settings/settings.ts';
+import { notifyTuning, type IdentitySettings, type NotifyTuning, type ServiceSettings } from '../settings/settings.ts';
 import { CoalescedTask } from './coalesced-task.ts';
+import { configChange, describeConfigChange } from './config-diff.ts';
 import { inlinePolicyLoader, loadConfig, type LoadedConfig, type PolicyLoader } from './config-source.ts';
 import { startHealthServer } from './health-server.ts';
 import { openServices, redisRetryStrategy, splitDatabaseUrl, type Services } from './services.ts';
@@ -71,6 +73,8 @@ export interface DaemonOptions {
   /** NASORCH_API_TOKEN: when set, the failover control API, the Alertmanager webhook and Bull Board
    *  (/queues) are served behind it. Never logged. */
   apiToken?: string;
+  /** Alert notification delivery; default from the NASORCH_NOTIFY_* settings. */
+  notify?: Partial<NotifyTuning>;
 }
 
 export class Daemon {
@@ -86,6 +90,8 @@ export class Daemon {
   private watchTimer?: NodeJS.Timeout;
   private stopping = false;
   private failover?: FailoverDaemonPart;
+  private notifier?: Notifier;
+  private started = false;
   private config?: LoadedConfig;
   private policies = new Map<string, Policy>();
   private readonly reloads = new CoalescedTask(() => this.reloadNow());
@@ -188,18 +194,16 @@ export class Daemon {
       },
     });
 
-    await this.warnAboutEviction(services);
-    await services.alerts.resolve(alertKeys.configInvalid());
-    await this.reconcile('start');
-    void this.worker.run().catch((err: unknown) => this.log.error({ err }, 'worker stopped'));
-    await this.failover.start();
-
+    // The port first: a daemon that cannot serve its health checks must fail before it schedules anything.
     if (o.httpPort !== null) {
+      const port = o.httpPort ?? o.service.httpPort;
       this.http = await startHealthServer({
-        port: o.httpPort ?? o.service.httpPort,
+        port,
         host: o.service.httpHost,
         log: o.log,
         checks: [
+          // Bound before scheduling starts, so not ready until start() is done.
+          { name: 'daemon', check: async () => void (this.started || (await Promise.reject(new Error('starting')))) },
           { name: 'redis', check: async () => void (await services.redis.ping()) },
           { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
         ],
@@ -209,10 +213,24 @@ export class Daemon {
             ? [(server: FastifyInstance) => registerControlApi(server, { token: o.apiToken!, control: failoverControl(() => this.failover!.service()), asRefusal: asControlRefusal })]
             : []),
         ],
+      }).catch((err: unknown) => {
+        if ((err as { code?: string }).code === 'EADDRINUSE') {
+          throw new Error(`HTTP_PORT ${port} is already in use (another nasorch daemon on this host?): set HTTP_PORT to a free port`);
+        }
+        throw err;
       });
     }
+    this.notifier = new Notifier({ prisma: services.prisma, log: o.log, env: process.env, ...notifyTuning(process.env), ...o.notify });
+    this.notifier.setSinks(this.config!.sinks);
+    await this.warnAboutEviction(services);
+    await services.alerts.resolve(alertKeys.configInvalid());
+    await this.reconcile('start');
+    void this.worker.run().catch((err: unknown) => this.log.error({ err }, 'worker stopped'));
+    await this.failover.start();
+
     this.tick = cron.schedule(o.reconcileCron ?? '* * * * *', () => void this.reconcile('tick').catch(() => {}), { noOverlap: true });
     if (o.watchConfig !== false) this.watchConfigDir();
+    this.started = true;
     this.log.info({ configDir: o.configDir, policies: this.policies.size, http: this.http?.url }, 'daemon started');
   }
 
@@ -252,7 +270,10 @@ export class Daemon {
       return { ok: false, errors };
     }
     await alerts.resolve(alertKeys.configInvalid());
+    const change = configChange(this.config!, config);
     this.adopt(config);
+    this.notifier?.setSinks(config.sinks);
+    this.log.info({ reason, ...change }, `config reloaded (${reason}): ${describeConfigChange(change)}`);
     await this.reconcile(reason);
     return { ok: true, errors: [] };
   }
@@ -344,6 +365,7 @@ export class Daemon {
       }
     }
     await settleWithin(this.queue?.close() ?? Promise.resolve(), 5000);
+    await this.notifier?.stop();
     await this.http?.server.close();
     await this.reloadLoader.close?.();
     await this.services?.close();

@@ -14,6 +14,9 @@ export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => {
   return [key, `*${dot}${key}`, `*.*${dot}${key}`, `*.*.*${dot}${key}`];
 });
 
+/** pino-pretty on a terminal: one line per event (fields inline), to stderr. */
+export const PRETTY_OPTIONS = { destination: 2, singleLine: true } as const;
+
 export interface LoggerOptions {
   level?: string;
   pretty?: boolean;
@@ -35,6 +38,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const pretty = (options.pretty ?? (process.stdout.isTTY === true && !process.env.CI)) && prettyPrinterInstalled();
   const redact = { paths: REDACT_PATHS, censor: '[redacted]' };
   if (options.destination) return pino({ level, redact }, options.destination as pino.DestinationStream);
-  if (pretty) return pino({ level, redact, transport: { target: 'pino-pretty', options: { destination: 2 } } });
+  if (pretty) return pino({ level, redact, transport: { target: 'pino-pretty', options: PRETTY_OPTIONS } });
   return pino({ level, redact }, pino.destination(2));
 }

@@ -269,7 +269,13 @@ export class IdentityClient {
         }
         return this.#interpret(raw);
       },
-    );
+    ).catch((err: unknown) => {
+      // "connection refused" alone does not say where: name the Identity URL and its setting.
+      if (err instanceof NasApiError && (err.kind === 'network' || err.kind === 'timeout')) {
+        throw new NasApiError({ ...err.details(), message: `cannot reach Identity at ${this.identityUrl} (NHN_IDENTITY_URL): ${err.message}` });
+      }
+      throw err;
+    });
     this.#session = session;
     this.#refreshFailedAtMs = undefined;
     this.#logger?.debug(

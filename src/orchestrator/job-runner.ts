@@ -17,6 +17,7 @@ import type { Policy } from '../policy/policy.ts';
 import type { ActingDecision } from '../replication/acting-volume.ts';
 import { replicationSettings, type ReplicationSettings } from '../settings/settings.ts';
 import { noWriterOverride, type WriterOverride } from '../replication/writer-override.ts';
+import { readPauseState } from '../schedule/schedule-pauses.ts';
 import { MUTATING_KINDS, type JobData, type RunTrigger } from '../schedule/job-kinds.ts';
 
 export interface JobRunnerDeps {
@@ -80,7 +81,7 @@ export class JobRunner {
 
   async run(req: RunRequest): Promise<RunResult> {
     const { data } = req;
-    const log = this.deps.log.child({ policy: data.policy, volumeId: data.volumeId, job: data.kind, runKey: req.runKey });
+    const log = this.deps.log.child({ policy: data.policy, volumeId: data.volumeId, volumeName: data.volumeName, job: data.kind, runKey: req.runKey });
     const policy = this.deps.policy(data.policy);
 
     // Which volume the job acts on (the pair's writer) is known before the lock: the lock is its.
@@ -127,6 +128,15 @@ export class JobRunner {
         await this.deps.recorder.finish(run.id, { status: outcome.status, details: toJson(outcome.details) });
         return { kind: 'done', runId: run.id, outcome };
       }
+      if (req.trigger === 'schedule') {
+        const pause = await readPauseState(this.deps.prisma, policy, data.volumeId, this.now());
+        if (pause.paused) {
+          const outcome: JobOutcome = { status: 'skipped', details: { reason: pause.reason, paused: { source: pause.source, until: pause.until?.toISOString() ?? null } } };
+          await this.deps.recorder.finish(run.id, { status: 'skipped', details: toJson(outcome.details) });
+          log.info({ reason: pause.reason }, `${data.kind} of ${data.volumeName} skipped: ${pause.reason}`);
+          return { kind: 'done', runId: run.id, outcome };
+        }
+      }
       // A failover run owns its group's volumes: scheduled window start/stop skip (recorded like a pause).
       const maintenance = await maintenanceReason(this.deps.prisma, data.kind === 'mirror-start' || data.kind === 'mirror-stop' ? [data.volumeId, volume.id] : []);
       if (maintenance) {
@@ -156,7 +166,7 @@ export class JobRunner {
         nasFor: (region) => this.deps.nasFor(region),
         writerOverride,
         prisma: this.deps.prisma,
-        alerts: this.deps.alerts,
+        alerts: this.deps.alerts.forVolume(volume),
         runId: run.id,
         log: acting.redirectedFrom ? log.child({ actingOn: volume.id }) : log,
         replication: this.replication,
@@ -184,6 +194,7 @@ export class JobRunner {
             severity: 'critical',
             policy: data.policy,
             volumeId: data.volumeId,
+            volumeName: data.volumeName,
             message: `${data.kind} of volume ${data.volumeName} (${data.volumeId}) for policy ${data.policy} failed: ${error.message}`,
           })
           .catch((e: unknown) => log.error({ err: e }, 'could not raise the alert'));

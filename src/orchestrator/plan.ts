@@ -1,6 +1,8 @@
 // `nasorch plan`: what the daemon would do, computed without changing anything. Pure: the
 // command gathers volumes and snapshots from the API and hands them in.
+import type { SchedulePause } from '../db/prisma.ts';
 import type { Snapshot } from '../nas/schemas.ts';
+import { pauseState } from '../schedule/schedule-pauses.ts';
 import type { Policy } from '../policy/policy.ts';
 import { applyRetention } from '../retention/apply-retention.ts';
 import type { JobKind } from '../schedule/job-kinds.ts';
@@ -19,6 +21,8 @@ export interface VolumePlan {
   name: string;
   next: Partial<Record<JobKind, string>>;
   retention: { keep: (PlannedSnapshot & { reasons: string[] })[]; delete: PlannedSnapshot[] } | null;
+  /** Why scheduled slots are skipped now (spec.suspend or `nasorch pause`); null when they run. */
+  paused: { reason: string; until: string | null } | null;
 }
 
 export interface PolicyPlan {
@@ -32,9 +36,14 @@ export function planPolicy(
   volumes: readonly SelectedVolume[],
   snapshotsOf: (volumeId: string) => readonly Snapshot[],
   at: Date,
+  pauses: readonly SchedulePause[] = [],
 ): PolicyPlan {
   const next = nextRuns(policy, at);
-  return { name: policy.name, region: policy.region, volumes: volumes.map((volume) => planVolume(policy, volume, snapshotsOf(volume.id), next)) };
+  return {
+    name: policy.name,
+    region: policy.region,
+    volumes: volumes.map((volume) => planVolume(policy, volume, snapshotsOf(volume.id), next, pausedOf(policy, volume.id, pauses, at))),
+  };
 }
 
 /** The next run of each of the policy's kinds after `at` (the same for all its volumes). */
@@ -42,8 +51,20 @@ export function nextRuns(policy: Policy, at: Date): VolumePlan['next'] {
   return Object.fromEntries(policySchedules(policy).map(([kind, pattern]) => [kind, nextRun(pattern, policy.timezone, at).toISOString()]));
 }
 
+/** Whether the volume's schedules are paused at `at` (spec.suspend or `nasorch pause`), and why. */
+export function pausedOf(policy: Policy, volumeId: string, pauses: readonly SchedulePause[], at: Date): VolumePlan['paused'] {
+  const pause = pauseState(policy, volumeId, pauses, at);
+  return pause.paused ? { reason: pause.reason, until: pause.until?.toISOString() ?? null } : null;
+}
+
 /** One volume's plan: the policy's next runs, and the retention decision over its snapshots. */
-export function planVolume(policy: Policy, volume: SelectedVolume, snapshots: readonly Snapshot[], next: VolumePlan['next']): VolumePlan {
+export function planVolume(
+  policy: Policy,
+  volume: SelectedVolume,
+  snapshots: readonly Snapshot[],
+  next: VolumePlan['next'],
+  paused: VolumePlan['paused'] = null,
+): VolumePlan {
   let retention: VolumePlan['retention'] = null;
   if (policy.snapshot) {
     const decision = applyRetention(snapshots, {
@@ -57,5 +78,5 @@ export function planVolume(policy: Policy, volume: SelectedVolume, snapshots: re
       delete: decision.delete.map((d) => brief(d.snapshot)),
     };
   }
-  return { id: volume.id, name: volume.name, next, retention };
+  return { id: volume.id, name: volume.name, next, retention, paused };
 }

@@ -36,6 +36,8 @@ export interface ResolvedSelection {
   unresolvedRegions: string[];
   /** Malformed entries of the regions that were listed; the rest of each region is selected as usual. */
   skipped: SkippedVolume[];
+  /** Region → why it could not be listed (one line), for commands to say. */
+  regionErrors: Map<string, string>;
 }
 
 export async function resolveSelectedVolumes(
@@ -47,6 +49,7 @@ export async function resolveSelectedVolumes(
   const byRegion = new Map<string, VolumeIndex<SelectedVolume>>();
   const unresolvedRegions: string[] = [];
   const skipped: SkippedVolume[] = [];
+  const regionErrors = new Map<string, string>();
   await Promise.all(
     regions.map(async (region) => {
       try {
@@ -58,6 +61,7 @@ export async function resolveSelectedVolumes(
         }
       } catch (err) {
         unresolvedRegions.push(region);
+        regionErrors.set(region, (err as Error).message);
         log.error({ region, err: { message: (err as Error).message } }, 'could not list volumes of this region');
       }
     }),
@@ -67,5 +71,5 @@ export async function resolveSelectedVolumes(
     const volumes = byRegion.get(policy.region);
     if (volumes) selected.set(policy.name, volumes.select(policy.volumes));
   }
-  return { selected, unresolvedRegions, skipped };
+  return { selected, unresolvedRegions, skipped, regionErrors };
 }

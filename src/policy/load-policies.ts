@@ -8,6 +8,8 @@ import type { Policy } from './policy.ts';
 import { PolicyError, sortPolicyErrors } from './policy-error.ts';
 import { parsePolicyDocuments, type ParseOptions } from './parse-policy-text.ts';
 import { checkPolicySet, type LocatedPolicy } from './policy-set-checks.ts';
+import type { AlertSink } from '../notify/alert-sink.ts';
+import { checkSinkSet, type LocatedSink } from '../notify/parse-alert-sink.ts';
 
 export interface LoadOptions extends ParseOptions {
   /** Larger files are refused unread (parsing them could take minutes). Default 1 MiB. */
@@ -19,6 +21,8 @@ export interface LoadOptions extends ParseOptions {
 export interface PolicySet {
   /** Every policy, in file then document order. Empty whenever `errors` is not: use the set whole or not at all. */
   policies: Policy[];
+  /** The AlertSink documents of the same files; empty whenever `errors` is not. */
+  sinks: AlertSink[];
   errors: PolicyError[];
   /** One-line notes that do not stop the set from being used, e.g. an empty file. */
   warnings: string[];
@@ -38,7 +42,7 @@ export async function loadPolicyDir(dir: string, options: LoadOptions): Promise<
       file: 'not a directory (expected a directory of policy files)',
       other: 'not a directory (expected a directory of policy files)',
     }[kind];
-    return { policies: [], errors: [new PolicyError({ file: dir, path: '', message })], warnings: [], files: [] };
+    return { policies: [], sinks: [], errors: [new PolicyError({ file: dir, path: '', message })], warnings: [], files: [] };
   }
   return loadPolicyFiles([dir], options);
 }
@@ -56,6 +60,7 @@ export async function loadPolicyFiles(paths: readonly string[], options: LoadOpt
   const located: LocatedPolicy[] = [];
   const warnings: string[] = [];
   const maxBytes = options.maxFileBytes ?? DEFAULT_POLICY_FILE_MAX_BYTES;
+  const sinks: LocatedSink[] = [];
   for (const file of files) {
     const read = await readPolicyFile(file, maxBytes);
     if ('error' in read) {
@@ -65,14 +70,16 @@ export async function loadPolicyFiles(paths: readonly string[], options: LoadOpt
     options.onParse?.(file);
     const parsed = parsePolicyDocuments(read.text, file, options);
     located.push(...parsed.policies);
+    sinks.push(...parsed.sinks);
     errors.push(...parsed.errors);
     // Usually a file emptied by mistake (a bad template, a truncated ConfigMap): its policies are gone.
     if (parsed.empty) warnings.push(`${file}: holds no policy (empty or only comments)`);
   }
-  errors.push(...checkPolicySet(located));
+  errors.push(...checkPolicySet(located), ...checkSinkSet(sinks, located));
 
   const sorted = sortPolicyErrors(errors, files);
-  return { policies: sorted.length > 0 ? [] : located.map((l) => l.policy), errors: sorted, warnings, files };
+  if (sorted.length > 0) return { policies: [], sinks: [], errors: sorted, warnings, files };
+  return { policies: located.map((l) => l.policy), sinks: sinks.map((l) => l.sink), errors: sorted, warnings, files };
 }
 
 /** Reads at most `maxBytes` plus one chunk, so a file that grows while it is read is still capped. */

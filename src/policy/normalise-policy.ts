@@ -23,6 +23,7 @@ export function normalisePolicy(document: PolicyDocument, source: PolicySource, 
       nameContains: spec.volumes.nameContains === undefined ? [] : [spec.volumes.nameContains].flat(),
       ids: (spec.volumes.ids ?? []).map((id) => id.toLowerCase()),
     },
+    ...(spec.suspend === true ? { suspend: true as const } : {}),
     source,
   };
 

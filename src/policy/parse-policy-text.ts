@@ -1,11 +1,15 @@
 // Parses the text of one policy file (one or more YAML documents separated by `---`) into
 // policies, or into located errors. No I/O: the loader reads files, tests pass text.
 import { LineCounter, isPair, isScalar, parseAllDocuments, visit, type Document, type Node } from 'yaml';
-import { isOtherDocumentKind } from './document-kinds.ts';
+import { isOtherDocumentKind, OTHER_DOCUMENT_KINDS } from './document-kinds.ts';
 import { normalisePolicy, type NormaliseOptions } from './normalise-policy.ts';
 import type { Policy } from './policy.ts';
 import { PolicyError, sortPolicyErrors } from './policy-error.ts';
-import { PolicyDocumentSchema, PolicyHeaderSchema } from './policy-schema.ts';
+import { z } from 'zod';
+import { ALERT_SINK_KIND } from '../notify/alert-sink-schema.ts';
+import type { AlertSink } from '../notify/alert-sink.ts';
+import { checkSinkSet, parseAlertSinkKind, type LocatedSink } from '../notify/parse-alert-sink.ts';
+import { describeValue, POLICY_KIND, PolicyDocumentSchema, PolicyHeaderSchema } from './policy-schema.ts';
 import { checkPolicySet, type LocatedPolicy } from './policy-set-checks.ts';
 import { findDuplicateKeys } from './duplicate-keys.ts';
 import { issuesToPolicyErrors } from './schema-issues.ts';
@@ -16,33 +20,39 @@ export type ParseOptions = NormaliseOptions;
 export interface ParsedPolicies {
   /** Empty whenever `errors` is not: a policy set is used whole or not at all. */
   policies: Policy[];
+  /** The AlertSink documents (src/notify); empty whenever `errors` is not. */
+  sinks: AlertSink[];
   errors: PolicyError[];
 }
 
 /** Parses one file's text, including the checks across its documents (e.g. duplicate names). */
 export function parsePolicyText(text: string, fileName: string, options: ParseOptions): ParsedPolicies {
   const parsed = parsePolicyDocuments(text, fileName, options);
-  const errors = sortPolicyErrors([...parsed.errors, ...checkPolicySet(parsed.policies)], [fileName]);
-  return { policies: errors.length > 0 ? [] : parsed.policies.map((located) => located.policy), errors };
+  const errors = sortPolicyErrors([...parsed.errors, ...checkPolicySet(parsed.policies), ...checkSinkSet(parsed.sinks, parsed.policies)], [fileName]);
+  if (errors.length > 0) return { policies: [], sinks: [], errors };
+  return { policies: parsed.policies.map((located) => located.policy), sinks: parsed.sinks.map((located) => located.sink), errors };
+}
+
+/** What one file's documents parse into, by kind, before the checks across documents. */
+export interface ParsedDocuments {
+  policies: LocatedPolicy[];
+  sinks: LocatedSink[];
+  errors: PolicyError[];
+  /** The file holds no document at all (empty or only comments). */
+  empty: boolean;
 }
 
 /** Parses one file's text without the checks across policies (the loader runs them over all files). */
-export function parsePolicyDocuments(
-  text: string,
-  file: string,
-  options: ParseOptions,
-): { policies: LocatedPolicy[]; errors: PolicyError[]; empty: boolean } {
+export function parsePolicyDocuments(text: string, file: string, options: ParseOptions): ParsedDocuments {
   const lineCounter = new LineCounter();
   // uniqueKeys: false: yaml's own check is quadratic in a map's size (findDuplicateKeys is linear).
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const policies: LocatedPolicy[] = [];
-  const errors: PolicyError[] = [];
+  // Empty or only comments: no document has any content (a file of other kinds is not empty).
+  const parsed: ParsedDocuments = { policies: [], sinks: [], errors: [], empty: documents.every((doc) => doc.contents === null && doc.errors.length === 0) };
   documents.forEach((doc, documentIndex) => {
-    const result = parseDocument(doc, documentIndex, { file, lineCounter, options });
-    if ('errors' in result) errors.push(...result.errors);
-    else if (result.policy) policies.push(result.policy);
+    parsed.errors.push(...parseDocument(doc, documentIndex, { file, lineCounter, options }, parsed));
   });
-  return { policies, errors, empty: policies.length === 0 && errors.length === 0 };
+  return parsed;
 }
 
 interface DocumentContext {
@@ -51,27 +61,52 @@ interface DocumentContext {
   options: ParseOptions;
 }
 
-function parseDocument(
-  doc: Document,
-  documentIndex: number,
-  { file, lineCounter, options }: DocumentContext,
-): { errors: PolicyError[] } | { policy: LocatedPolicy | undefined } {
+/** One valid-looking document of a known kind, handed to that kind's parser. */
+export interface KindInput extends DocumentContext {
+  doc: Document;
+  documentIndex: number;
+  data: unknown;
+}
+
+/**
+ * The document kinds a config directory may hold: each parses its documents into `into` and
+ * returns its errors. A new kind is one entry here (and one list in ParsedDocuments).
+ */
+const DOCUMENT_KINDS: Record<string, (input: KindInput, into: ParsedDocuments) => PolicyError[]> = {
+  [POLICY_KIND]: parsePolicyKind,
+  [ALERT_SINK_KIND]: parseAlertSinkKind,
+};
+
+// Kinds read by their own loader (document-kinds.ts) are valid here too, only skipped.
+const KIND_NAMES = [...Object.keys(DOCUMENT_KINDS), ...OTHER_DOCUMENT_KINDS];
+const KIND_LIST = `${KIND_NAMES.slice(0, -1).map((k) => `"${k}"`).join(', ')} or "${KIND_NAMES.at(-1)}"`;
+const NOT_A_DOCUMENT = `expected a nasorch document (a mapping with apiVersion, kind, metadata and spec)`;
+const DocumentHeaderSchema = z.looseObject(
+  {
+    apiVersion: PolicyHeaderSchema.shape.apiVersion,
+    kind: z.enum(KIND_NAMES as [string, ...string[]], {
+      error: (issue) => `expected ${KIND_LIST}${issue.input === undefined ? '' : `, got ${describeValue(issue.input)}`}`,
+    }),
+  },
+  { error: (issue) => (issue.input === undefined ? NOT_A_DOCUMENT : `${NOT_A_DOCUMENT}, got ${describeValue(issue.input)}`) },
+);
+
+function parseDocument(doc: Document, documentIndex: number, context: DocumentContext, into: ParsedDocuments): PolicyError[] {
+  const { file, lineCounter } = context;
   const errorAt = (node: Node | null, path: string, message: string) => {
     const { line, col } = positionOf(node, lineCounter, doc);
     return new PolicyError({ file, line, col, path, message });
   };
 
   // YAML syntax errors: the content is unreliable, so schema errors would only add noise.
-  if (doc.errors.length > 0) return { errors: yamlSyntaxErrors(doc, file, lineCounter) };
+  if (doc.errors.length > 0) return yamlSyntaxErrors(doc, file, lineCounter);
   // A second value must not silently win; like a syntax error, it makes the content unreliable.
   const duplicates = findDuplicateKeys(doc);
   if (duplicates.length > 0) {
-    return {
-      errors: duplicates.map(({ key, first, name }) => {
-        const { line, col } = positionOf(first, lineCounter, doc);
-        return errorAt(key, '', `YAML syntax error: duplicate key "${name}" (first at line ${line}, column ${col}): map keys must be unique`);
-      }),
-    };
+    return duplicates.map(({ key, first, name }) => {
+      const { line, col } = positionOf(first, lineCounter, doc);
+      return errorAt(key, '', `YAML syntax error: duplicate key "${name}" (first at line ${line}, column ${col}): map keys must be unique`);
+    });
   }
 
   let data: unknown;
@@ -79,42 +114,41 @@ function parseDocument(
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     const aliases = unresolvedAliases(doc);
-    if (aliases.length > 0) return { errors: aliases.map(({ node, path }) => errorAt(node, path, unresolvedAliasMessage(node))) };
-    return { errors: [errorAt(doc.contents, '', `YAML error: ${err instanceof Error ? err.message : String(err)}`)] };
+    if (aliases.length > 0) return aliases.map(({ node, path }) => errorAt(node, path, unresolvedAliasMessage(node)));
+    return [errorAt(doc.contents, '', `YAML error: ${err instanceof Error ? err.message : String(err)}`)];
   }
-  if (data === null || data === undefined) return { policy: undefined }; // an empty document, e.g. after a trailing ---
+  if (data === null || data === undefined) return []; // an empty document, e.g. after a trailing ---
 
-  if (isOtherDocumentKind(data)) return { policy: undefined }; // read by its own loader (document-kinds.ts)
+  if (isOtherDocumentKind(data)) return []; // read by its own loader (document-kinds.ts)
 
-  // A document that is not a nasorch policy gets one clear error, not a list of its unknown keys.
-  const header = PolicyHeaderSchema.safeParse(data);
-  const context = { file, doc, lineCounter, data, schema: PolicyDocumentSchema };
+  // A document that is not a nasorch document gets one clear error, not a list of its unknown keys.
+  const header = DocumentHeaderSchema.safeParse(data);
   if (!header.success) {
-    const errors = issuesToPolicyErrors(header.error.issues, context);
-    return {
-      errors: errors.map((error) =>
-        error.path === 'apiVersion' || error.path === 'kind'
-          ? new PolicyError({ ...error, message: `${error.message} (policy files may only hold nasorch policies)` })
-          : error,
-      ),
-    };
+    const errors = issuesToPolicyErrors(header.error.issues, { file, doc, lineCounter, data, schema: PolicyDocumentSchema });
+    return errors.map((error) =>
+      error.path === 'apiVersion' || error.path === 'kind'
+        ? new PolicyError({ ...error, message: `${error.message} (policy files may only hold nasorch documents)` })
+        : error,
+    );
   }
+  return DOCUMENT_KINDS[header.data.kind]!({ ...context, doc, documentIndex, data }, into);
+}
 
+function parsePolicyKind({ file, doc, lineCounter, data, documentIndex, options }: KindInput, into: ParsedDocuments): PolicyError[] {
   const result = PolicyDocumentSchema.safeParse(data);
-  if (!result.success) return { errors: issuesToPolicyErrors(result.error.issues, context) };
+  if (!result.success) return issuesToPolicyErrors(result.error.issues, { file, doc, lineCounter, data, schema: PolicyDocumentSchema });
 
   const name = lookupYamlPath(doc, ['metadata', 'name']);
   const namePosition = positionOf(name.node, lineCounter, doc);
   const policy = normalisePolicy(result.data, { file, documentIndex, ...namePosition }, options);
   const prefix = lookupYamlPath(doc, ['spec', 'snapshot', 'prefix']);
-  return {
-    policy: {
-      policy,
-      namePosition,
-      // A defaulted prefix is derived from the name, so the name is where to point.
-      prefixPosition: prefix.found ? positionOf(prefix.node, lineCounter, doc) : namePosition,
-    },
-  };
+  into.policies.push({
+    policy,
+    namePosition,
+    // A defaulted prefix is derived from the name, so the name is where to point.
+    prefixPosition: prefix.found ? positionOf(prefix.node, lineCounter, doc) : namePosition,
+  });
+  return [];
 }
 
 // One error per line: later errors on a line are usually echoes of the first.

@@ -30,7 +30,7 @@ export function defaultSnapshotPrefix(policyName: string): string {
 }
 
 // DNS label: it goes into job ids, metric labels and snapshot names.
-const POLICY_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const POLICY_NAME_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const PREFIX_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 const REGION_PATTERN = /^[A-Za-z]{2,3}[0-9]{1,2}$/;
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -49,7 +49,7 @@ export function describeValue(value: unknown): string {
 }
 
 /** An error message "expected <what>, got <value>" (the value part only when there is one). */
-function expected(what: string) {
+export function expected(what: string) {
   return (issue: { input?: unknown }) =>
     issue.input === undefined ? `expected ${what}` : `expected ${what}, got ${describeValue(issue.input)}`;
 }
@@ -60,7 +60,7 @@ const runOnObjects = { when: isObject };
 
 // ---- building blocks -------------------------------------------------------------------------
 
-function text(what: string) {
+export function text(what: string) {
   return z.string({ error: expected(what) });
 }
 
@@ -89,7 +89,7 @@ function calendarDuration(description: string) {
     });
 }
 
-function fixedDuration(description: string) {
+export function fixedDuration(description: string) {
   return text('a duration in hours or days such as 6h or 1d')
     .superRefine((value, ctx) => {
       const parsed = parseDuration(value);
@@ -110,7 +110,7 @@ function fixedDuration(description: string) {
     });
 }
 
-function nonEmptyText(what: string) {
+export function nonEmptyText(what: string) {
   return text(what).min(1, { error: expected(`a non-empty ${what.replace(/^an? /, '')}`) });
 }
 
@@ -308,6 +308,13 @@ const SpecSchema = z
         .meta({
           description: 'IANA time zone in which schedules AND retention periods are evaluated. Default: "UTC".',
           examples: ['Asia/Seoul', 'UTC'],
+        }),
+      suspend: z
+        .boolean({ error: expected('true or false') })
+        .optional()
+        .meta({
+          description:
+            'Pause every schedule of this policy (scheduled slots are recorded as skipped runs). `nasorch pause` does the same without editing files. Default: false.',
         }),
       volumes: VolumeSelectorSchema,
       snapshot: SnapshotSchema.optional(),

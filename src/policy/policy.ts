@@ -78,5 +78,7 @@ export interface Policy {
   snapshot?: SnapshotRules;
   replication?: ReplicationRules;
   usage?: UsageRules;
+  /** `spec.suspend: true`: every scheduled slot is skipped (recorded as a skipped run). */
+  suspend?: true;
   source: PolicySource;
 }

@@ -25,3 +25,9 @@ export function dbJobKind(kind: JobKind): 'snapshot' | 'prune' | 'usage' | 'mirr
 export function isJobKind(value: string): value is JobKind {
   return (JOB_KINDS as readonly string[]).includes(value);
 }
+
+/** The database's spelling back to the one the CLI and JSON use ("mirror_start" → "mirror-start"). */
+export function jobKindFromDb(kind: string): JobKind | string {
+  const spelled = kind.replaceAll('_', '-');
+  return isJobKind(spelled) ? spelled : kind;
+}

@@ -152,3 +152,23 @@ export function replicationSettings(env: Env = process.env): ReplicationSettings
     stuckMs: positiveNumber(env, 'NASORCH_MIRROR_STUCK_MS', 2 * 3600_000),
   };
 }
+
+/** Alert notification delivery (src/notify). */
+export interface NotifyTuning {
+  /** Per request to a sink. */
+  timeoutMs: number;
+  pollMs: number;
+  /** First retry delay, doubling per attempt (capped at 15 minutes). */
+  backoffMs: number;
+  /** Attempts before a delivery is kept as failed. */
+  maxAttempts: number;
+}
+
+export function notifyTuning(env: Env = process.env): NotifyTuning {
+  return {
+    timeoutMs: positiveNumber(env, 'NASORCH_NOTIFY_TIMEOUT_MS', 10_000),
+    pollMs: positiveNumber(env, 'NASORCH_NOTIFY_POLL_MS', 1000),
+    backoffMs: positiveNumber(env, 'NASORCH_NOTIFY_BACKOFF_MS', 5000),
+    maxAttempts: positiveNumber(env, 'NASORCH_NOTIFY_MAX_ATTEMPTS', 10),
+  };
+}

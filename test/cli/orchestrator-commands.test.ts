@@ -98,7 +98,7 @@ describe('nasorch plan', () => {
     const cli = io();
     await planCommand({ config: stack.configDir, at: '2026-11-27T10:00:00Z' }, cli);
     expect(cli.out()).toMatch(/policy daily \(KR1\)/);
-    expect(cli.out()).toMatch(/next snapshot\s+2026-11-27T18:00:00.000Z/);
+    expect(cli.out()).toMatch(/next snapshot\s+2026-11-28 03:00:00\+09:00/);
     await expect(planCommand({ config: stack.configDir, at: 'tomorrow' }, io())).rejects.toThrow(/--at: expected an ISO-8601 time/);
   });
 });

@@ -166,10 +166,12 @@ describe('failures', () => {
   });
 
   it('reports an unreachable Identity service as a retryable network error', async () => {
-    const identity = new IdentityClient({ identityUrl: `http://127.0.0.1:${await closedPort()}`, ...sim.credentials }, { retry: FAST_RETRY });
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const identity = new IdentityClient({ identityUrl: url, ...sim.credentials }, { retry: FAST_RETRY });
     const err = (await identity.getToken().catch((e: unknown) => e)) as NasApiError;
     expect(err).toMatchObject({ kind: 'network', retryable: true, attempts: FAST_RETRY.maxAttempts, operation: 'authenticate' });
-    expect(err.message).toBe('POST /v2.0/tokens failed: connection error ECONNREFUSED after 4 attempts');
+    // The message names the URL and its setting (issue 8 §5).
+    expect(err.message).toBe(`cannot reach Identity at ${url} (NHN_IDENTITY_URL): POST /v2.0/tokens failed: connection error ECONNREFUSED after 4 attempts`);
   });
 
   it('refuses a region the catalog does not offer, naming the ones it does', async () => {

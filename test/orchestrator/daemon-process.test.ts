@@ -113,7 +113,7 @@ describe('a daemon process and its signals', () => {
       },
       { timeout: 30_000, interval: 200 },
     );
-    expect(ready).toEqual({ status: 'ready', checks: { redis: 'ok', postgres: 'ok' } });
+    expect(ready).toEqual({ status: 'ready', checks: { daemon: 'ok', redis: 'ok', postgres: 'ok' } });
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
 
     // SIGHUP with a broken file: the alert opens, the daemon keeps going.

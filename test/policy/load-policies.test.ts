@@ -89,8 +89,8 @@ describe('loadPolicyDir', () => {
     expect(files).toHaveLength(3);
     expect(errors.map((e) => e.format())).toEqual([
       `${join(dir, 'b.yaml')}:7:25: spec.usage.warnPercent: expected a percentage from 1 to 100, got 0`,
-      `${join(dir, 'c.yaml')}:1:13: apiVersion: expected "nasorch/v1", got "v1" (policy files may only hold nasorch policies)`,
-      `${join(dir, 'c.yaml')}:2:7: kind: expected "Policy", got "ConfigMap" (policy files may only hold nasorch policies)`,
+      `${join(dir, 'c.yaml')}:1:13: apiVersion: expected "nasorch/v1", got "v1" (policy files may only hold nasorch documents)`,
+      `${join(dir, 'c.yaml')}:2:7: kind: expected "Policy", "AlertSink" or "FailoverGroup", got "ConfigMap" (policy files may only hold nasorch documents)`,
     ]);
     expect(policies).toEqual([]);
   });
@@ -104,7 +104,7 @@ describe('loadPolicyDir', () => {
   });
 
   it('accepts an empty directory: zero policies, no error', async () => {
-    expect(await loadPolicyDir(dir, options)).toEqual({ policies: [], errors: [], warnings: [], files: [] });
+    expect(await loadPolicyDir(dir, options)).toEqual({ policies: [], sinks: [], errors: [], warnings: [], files: [] });
   });
 
   it('reports a missing directory by name', async () => {

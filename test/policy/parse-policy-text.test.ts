@@ -140,8 +140,8 @@ ${withSpec('  volumes: { names: [b] }\n  usage: {}\n', 'second')}
   });
 
   it('accepts a file with no documents at all', () => {
-    expect(parse('# nothing here yet\n')).toEqual({ policies: [], errors: [] });
-    expect(parse('')).toEqual({ policies: [], errors: [] });
+    expect(parse('# nothing here yet\n')).toEqual({ policies: [], sinks: [], errors: [] });
+    expect(parse('')).toEqual({ policies: [], sinks: [], errors: [] });
   });
 });
 
@@ -296,7 +296,7 @@ spec:
 
   it('reports a document that is not a mapping', () => {
     expect(formatted('just a string\n')).toEqual([
-      'p.yaml:1:1: expected a policy (a mapping with apiVersion, kind, metadata and spec), got "just a string"',
+      'p.yaml:1:1: expected a nasorch document (a mapping with apiVersion, kind, metadata and spec), got "just a string"',
     ]);
   });
 });
@@ -309,8 +309,8 @@ metadata: { name: web }
 spec: { replicas: 3 }
 `;
     expect(formatted(text)).toEqual([
-      'p.yaml:1:13: apiVersion: expected "nasorch/v1", got "apps/v1" (policy files may only hold nasorch policies)',
-      'p.yaml:2:7: kind: expected "Policy", got "Deployment" (policy files may only hold nasorch policies)',
+      'p.yaml:1:13: apiVersion: expected "nasorch/v1", got "apps/v1" (policy files may only hold nasorch documents)',
+      'p.yaml:2:7: kind: expected "Policy", "AlertSink" or "FailoverGroup", got "Deployment" (policy files may only hold nasorch documents)',
     ]);
   });
 
