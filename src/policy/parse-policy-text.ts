@@ -48,7 +48,7 @@ export function parsePolicyDocuments(text: string, file: string, options: ParseO
   // uniqueKeys: false: yaml's own check is quadratic in a map's size (findDuplicateKeys is linear).
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   // Empty or only comments: no document has any content (a file of other kinds is not empty).
-  const parsed: ParsedDocuments = { policies: [], sinks: [], errors: [], empty: documents.every((doc) => doc.contents === null && doc.errors.length === 0) };
+  const parsed: ParsedDocuments = { policies: [], sinks: [], errors: [], empty: documents.every((doc) => doc.errors.length === 0 && (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))) };
   documents.forEach((doc, documentIndex) => {
     parsed.errors.push(...parseDocument(doc, documentIndex, { file, lineCounter, options }, parsed));
   });
