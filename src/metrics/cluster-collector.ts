@@ -1,6 +1,7 @@
 // Cluster-wide gauges, filled at scrape time from the cached cluster facts (PostgreSQL, Redis)
 // and the policies in force: every daemon of a cluster exports the same values, so a dashboard
 // may take any one of them (max by / without(instance)).
+import { pauseState } from '../schedule/schedule-pauses.ts';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../log/logger.ts';
 import type { Policy } from '../policy/policy.ts';
@@ -54,10 +55,12 @@ export function registerClusterMetrics(registry: Registry, options: ClusterColle
   const alertsOpen = gauge('nasorch_alerts_open', 'Open alerts by severity', ['severity']);
   const queueJobs = gauge('nasorch_queue_jobs', 'Jobs in the BullMQ queue by state', ['state']);
   const schedulers = gauge('nasorch_schedulers', 'BullMQ job schedulers (one per policy, volume and scheduled kind)', []);
+  const paused = gauge('nasorch_schedule_paused', 'Scheduled runs of this policy and volume are paused (spec.suspend or nasorch pause): 1', ['policy', 'volume', 'volume_id']);
+  const deliveries = gauge('nasorch_alert_deliveries', 'Alert notifications not delivered yet, per sink: pending (retrying included), retrying, failed (gave up)', ['sink', 'state']);
   const failoverRuns = options.failover ? gauge('nasorch_failover_runs', 'Failover runs by state', ['state']) : undefined;
 
   const apply = (facts: ClusterFacts, policies: readonly Policy[]) => {
-    for (const g of [lastSuccess, lastRunStatus, interval, lag, rpo, usedRatio, alertsOpen, queueJobs, schedulers, failoverRuns]) g?.reset();
+    for (const g of [lastSuccess, lastRunStatus, interval, lag, rpo, usedRatio, alertsOpen, queueJobs, schedulers, paused, deliveries, failoverRuns]) g?.reset();
     for (const r of facts.runs) {
       const labels = { kind: r.kind, policy: r.policy, volume: r.volumeName, volume_id: r.volumeId };
       if (r.lastSuccessAt) lastSuccess.set(labels, r.lastSuccessAt.getTime() / 1000);
@@ -81,6 +84,19 @@ export function registerClusterMetrics(registry: Registry, options: ClusterColle
     for (const [severity, n] of Object.entries(facts.alertsOpen)) alertsOpen.set({ severity }, n);
     for (const [state, n] of Object.entries(facts.queueJobs)) queueJobs.set({ state }, n);
     schedulers.set(facts.schedulers.length);
+    const pausedSeen = new Set<string>();
+    for (const s of facts.schedulers) {
+      const policy = byName.get(s.policy);
+      const key = `${s.policy}\u0000${s.volumeId}`;
+      if (!policy || pausedSeen.has(key) || !pauseState(policy, s.volumeId, facts.pauses, facts.readAt).paused) continue;
+      pausedSeen.add(key);
+      paused.set({ policy: s.policy, volume: s.volumeName, volume_id: s.volumeId }, 1);
+    }
+    for (const d of facts.deliveries) {
+      deliveries.set({ sink: d.sink, state: 'pending' }, d.pending);
+      deliveries.set({ sink: d.sink, state: 'retrying' }, d.retrying);
+      deliveries.set({ sink: d.sink, state: 'failed' }, d.failed);
+    }
     if (failoverRuns && facts.failoverRuns) for (const [state, n] of Object.entries(facts.failoverRuns)) failoverRuns.set({ state }, n);
   };
 

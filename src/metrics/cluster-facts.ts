@@ -5,6 +5,9 @@
 import type { Queue } from 'bullmq';
 import { Prisma, type PrismaClient } from '../db/prisma.ts';
 import { dbJobKind, isJobKind, type JobData, type JobKind } from '../schedule/job-kinds.ts';
+import { deliveryCounts, type SinkDeliveryCounts } from '../notify/outbox.ts';
+import type { SchedulePause } from '../db/prisma.ts';
+import { listPauses } from '../schedule/schedule-pauses.ts';
 import type { FailoverView } from './failover-view.ts';
 
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
@@ -68,6 +71,10 @@ export interface ClusterFacts {
   queueJobs: Record<(typeof QUEUE_STATES)[number], number>;
   /** Absent when no failover view is registered. */
   failoverRuns?: Record<string, number>;
+  /** Pauses in force (`nasorch pause`; spec.suspend is read from the policies). */
+  pauses: SchedulePause[];
+  /** Undelivered alert notifications per sink (pending, retrying, failed for good). */
+  deliveries: SinkDeliveryCounts[];
 }
 
 export interface ClusterFactsSource {
@@ -88,11 +95,13 @@ function kindFromDb(kind: string): JobKind | undefined {
 export async function readClusterFacts(source: ClusterFactsSource): Promise<ClusterFacts> {
   const { prisma, queue } = source;
   const readAt = (source.now ?? (() => new Date()))();
-  const [schedulerJson, alertGroups, counts, failoverRuns] = await Promise.all([
+  const [schedulerJson, alertGroups, counts, failoverRuns, pauses, deliveries] = await Promise.all([
     queue.getJobSchedulers(0, -1),
     prisma.alert.groupBy({ by: ['severity'], where: { status: 'open' }, _count: { _all: true } }),
     queue.getJobCounts(...QUEUE_STATES),
     source.failover?.runCounts(),
+    listPauses(prisma, readAt),
+    deliveryCounts(prisma),
   ]);
 
   const schedulers: SchedulerFact[] = [];
@@ -193,6 +202,8 @@ export async function readClusterFacts(source: ClusterFactsSource): Promise<Clus
     alertsOpen,
     queueJobs,
     ...(failoverRuns ? { failoverRuns } : {}),
+    pauses,
+    deliveries,
   };
 }
 

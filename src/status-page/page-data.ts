@@ -1,5 +1,6 @@
 // What the status page shows, gathered from the cluster facts (shared with /metrics), the
 // policies in force, the alert and run books, and (for replication direction) the NAS API.
+import { pauseState } from '../schedule/schedule-pauses.ts';
 import type { PrismaClient } from '../db/prisma.ts';
 import type { CachedClusterFacts, ClusterFacts, RunStatus } from '../metrics/cluster-facts.ts';
 import type { FailoverRunSummary, FailoverView } from '../metrics/failover-view.ts';
@@ -23,6 +24,8 @@ export interface VolumeRow {
   id: string;
   name: string;
   kinds: KindCell[];
+  /** Why scheduled runs are skipped now (spec.suspend or `nasorch pause`), if they are. */
+  paused?: string;
 }
 
 export interface PolicyRow {
@@ -136,7 +139,8 @@ export function policyRows(facts: ClusterFacts, policies: readonly Policy[]): Po
   return policies.map((policy) => {
     const volumes = new Map<string, VolumeRow>();
     for (const s of facts.schedulers.filter((x) => x.policy === policy.name)) {
-      const row = volumes.get(s.volumeId) ?? { id: s.volumeId, name: s.volumeName, kinds: [] };
+      const pause = pauseState(policy, s.volumeId, facts.pauses, facts.readAt);
+      const row: VolumeRow = volumes.get(s.volumeId) ?? { id: s.volumeId, name: s.volumeName, kinds: [], ...(pause.paused ? { paused: pause.reason } : {}) };
       const run = runsByKey.get(`${policy.name}\u0000${s.volumeId}\u0000${s.kind}`);
       const overdueAfter = s.pattern ? 2 * scheduleIntervalSeconds(s.pattern, s.timeZone ?? policy.timezone, facts.readAt) * 1000 : Infinity;
       const since = run?.lastSuccessAt ?? null;

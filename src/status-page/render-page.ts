@@ -75,7 +75,7 @@ ${policies.map(
       ? html`<p class="muted">No volumes selected (none match, or the region could not be listed).</p>`
       : p.volumes.map(
           (v) => html`<div class="volume">
-    <h4>${v.name} <span class="muted"><code>${v.id}</code></span></h4>
+    <h4>${v.name} <span class="muted"><code>${v.id}</code></span>${v.paused ? html` <span class="badge skipped" title="${v.paused}">paused</span>` : null}</h4>${v.paused ? html`<div class="muted">paused: ${v.paused}</div>` : null}
     <div class="scroll"><table class="stack">
       <thead><tr><th>kind</th><th>status</th><th>last run</th><th>last success</th><th>next run</th></tr></thead>
       <tbody>${v.kinds.map((k) => kindRow(k, p.timezone, now))}</tbody>
