@@ -104,9 +104,11 @@ export async function verifyZeroLossStep(ctx: StepContext): Promise<StepOutcome>
   const lastOk = !lastTransferFailed(stat);
   const observation = { requestAt: stop.requestAt, lastSuccessTransferEndTime: stat.lastSuccessTransferEndTime ?? null, lastTransferEndTime: stat.lastTransferEndTime ?? null, lastTransferStatus: stat.lastTransferStatus ?? null };
   if (!covered || !lastOk) {
+    // Not a silent failure: the run waits for a person, who decides between resyncing the replica
+    // from the (fenced) writer and going ahead knowingly; the group stays locked meanwhile.
     return {
-      kind: 'fail',
-      detail: `zero-loss check failed for ${ctx.planPair!.volume.name}: the last successful transfer ended ${stat.lastSuccessTransferEndTime ?? 'never'}, the stop was requested ${String(stop.requestAt)}${lastOk ? '' : `, and the last attempt failed (${stat.lastTransferStatus ?? 'no status'})`} — the replica may miss writes; clients were NOT moved (the writer stays fenced: resync with start or unfence by hand)`,
+      kind: 'wait-user',
+      detail: `zero-loss check failed for ${ctx.planPair!.volume.name}: the last successful transfer ended ${stat.lastSuccessTransferEndTime ?? 'never'}, the stop was requested ${String(stop.requestAt)}${lastOk ? '' : `, and the last attempt failed (${stat.lastTransferStatus ?? 'no status'})`} — the replica may miss writes; clients were NOT moved and the writer stays fenced. To roll back: abort this run, start replication again (it resyncs the replica from the writer) and restore the writer's ACL recorded in this run's fence step; resume re-checks`,
       observation,
     };
   }
