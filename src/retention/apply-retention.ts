@@ -67,23 +67,24 @@ type PeriodRuleName = 'keepHourly' | 'keepDaily' | 'keepWeekly' | 'keepMonthly' 
 interface PeriodRule {
   rule: PeriodRuleName;
   reason: string;
-  period: (t: LocalDateTime) => string;
+  period: (t: LocalDateTime) => number;
 }
 
-// Order matters: it is the order of reasons on a kept snapshot (as in restic).
+// Order matters: it is the order of reasons on a kept snapshot (as in restic). Period keys are
+// numbers (no string per snapshot): equal keys mean the same wall-clock period.
 const PERIOD_RULES: readonly PeriodRule[] = [
-  { rule: 'keepHourly', reason: KEEP_REASON.hourly, period: (t) => `${t.year}-${t.month}-${t.day}T${t.hour}` },
-  { rule: 'keepDaily', reason: KEEP_REASON.daily, period: (t) => `${t.year}-${t.month}-${t.day}` },
+  { rule: 'keepHourly', reason: KEEP_REASON.hourly, period: (t) => ((t.year * 100 + t.month) * 100 + t.day) * 100 + t.hour },
+  { rule: 'keepDaily', reason: KEEP_REASON.daily, period: (t) => (t.year * 100 + t.month) * 100 + t.day },
   {
     rule: 'keepWeekly',
     reason: KEEP_REASON.weekly,
     period: (t) => {
       const { weekYear, week } = isoWeek(t);
-      return `${weekYear}-W${week}`;
+      return weekYear * 100 + week;
     },
   },
-  { rule: 'keepMonthly', reason: KEEP_REASON.monthly, period: (t) => `${t.year}-${t.month}` },
-  { rule: 'keepYearly', reason: KEEP_REASON.yearly, period: (t) => `${t.year}` },
+  { rule: 'keepMonthly', reason: KEEP_REASON.monthly, period: (t) => t.year * 100 + t.month },
+  { rule: 'keepYearly', reason: KEEP_REASON.yearly, period: (t) => t.year },
 ];
 
 interface Dated<S> {
@@ -115,7 +116,7 @@ export function applyRetention<S extends RetentionSnapshot>(
   const periodRules = PERIOD_RULES.filter((r) => (rules[r.rule] ?? 0) > 0).map((r) => ({
     ...r,
     remaining: rules[r.rule]!,
-    previousPeriod: undefined as string | undefined,
+    previousPeriod: undefined as number | undefined,
   }));
 
   const wallTimeOf = wallClock(policy.timeZone);

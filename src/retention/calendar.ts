@@ -112,19 +112,29 @@ export function wallClock(timeZone: string): (epochMs: number) => LocalDateTime 
     }
     return offset;
   };
+  // The calendar date of the last local day seen: instants come sorted, so most share it.
+  let lastLocalDay = Number.NaN;
+  let lastDate: LocalDate = { year: 0, month: 0, day: 0 };
   return (epochMs) => {
     const day = Math.floor(epochMs / DAY_MS);
     const offset = offsetAtDayStart(day);
     if (offset !== offsetAtDayStart(day + 1)) return localDateTime(epochMs, timeZone);
-    const wall = new Date(epochMs + offset);
+    const local = epochMs + offset;
+    const localDay = Math.floor(local / DAY_MS);
+    if (localDay !== lastLocalDay) {
+      const date = new Date(localDay * DAY_MS);
+      lastDate = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+      lastLocalDay = localDay;
+    }
+    const msOfDay = local - localDay * DAY_MS;
     return {
-      year: wall.getUTCFullYear(),
-      month: wall.getUTCMonth() + 1,
-      day: wall.getUTCDate(),
-      hour: wall.getUTCHours(),
-      minute: wall.getUTCMinutes(),
-      second: wall.getUTCSeconds(),
-      millisecond: wall.getUTCMilliseconds(),
+      year: lastDate.year,
+      month: lastDate.month,
+      day: lastDate.day,
+      hour: Math.floor(msOfDay / HOUR_MS),
+      minute: Math.floor(msOfDay / 60_000) % 60,
+      second: Math.floor(msOfDay / 1000) % 60,
+      millisecond: msOfDay % 1000,
     };
   };
 }
