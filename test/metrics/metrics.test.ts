@@ -69,37 +69,6 @@ replication:
 afterAll(() => stack.close());
 afterEach(() => registerFailoverView(undefined));
 
-describe('/metrics: pauses and notifications', () => {
-  it('shows a paused schedule and undelivered notifications per sink', async () => {
-    const { prisma } = stack.db;
-    await pauseSchedule(prisma, { policy: 'metrics-repl', volumeId: prodWeb, reason: 'maintenance window' });
-    // What the notifier leaves behind when a sink keeps failing: one given up, one still retrying.
-    await prisma.alertDelivery.createMany({
-      data: [
-        { dedupKey: 'm-1', sink: 'oncall', alertKey: 'k-1', kind: 'open', body: {}, status: 'failed', attempts: 10, lastError: 'HTTP 500' },
-        { dedupKey: 'm-2', sink: 'oncall', alertKey: 'k-2', kind: 'open', body: {}, status: 'pending', attempts: 2, lastError: 'timeout' },
-      ],
-    });
-    const daemon = await stack.startDaemon({ clusterFactsTtlMs: 0 });
-    try {
-      await vi.waitFor(async () => {
-        const { samples } = await scrape(daemon);
-        expect(one(samples, 'nasorch_schedule_paused', { policy: 'metrics-repl', volume: 'prod-web', volume_id: prodWeb })).toBe(1);
-        expect(find(samples, 'nasorch_schedule_paused', { policy: 'metrics-snap' })).toHaveLength(0);
-        expect(one(samples, 'nasorch_alert_deliveries', { sink: 'oncall', state: 'failed' })).toBe(1);
-        expect(one(samples, 'nasorch_alert_deliveries', { sink: 'oncall', state: 'pending' })).toBe(1);
-        expect(one(samples, 'nasorch_alert_deliveries', { sink: 'oncall', state: 'retrying' })).toBe(1);
-      }, { timeout: 20_000, interval: 250 });
-      const page = await (await fetch(`${daemon.httpUrl}/`)).text();
-      expect(page).toMatch(/>paused<\/span>[\s\S]*is paused \(nasorch pause\): maintenance window/);
-    } finally {
-      await daemon.stop();
-      await resumeSchedule(prisma, 'metrics-repl', prodWeb);
-      await prisma.alertDelivery.deleteMany({ where: { dedupKey: { in: ['m-1', 'm-2'] } } });
-    }
-  }, 60_000);
-});
-
 describe('/metrics', () => {
   it('exports process and cluster metrics with volume names, the same from two daemons', async () => {
     const [a, b] = [await stack.startDaemon({ clusterFactsTtlMs: 0 }), await stack.startDaemon({ clusterFactsTtlMs: 0 })];
@@ -210,3 +179,34 @@ const CLUSTER_METRICS = [
   'nasorch_queue_jobs',
   'nasorch_schedulers',
 ];
+
+describe('/metrics: pauses and notifications', () => {
+  it('shows a paused schedule and undelivered notifications per sink', async () => {
+    const { prisma } = stack.db;
+    await pauseSchedule(prisma, { policy: 'metrics-repl', volumeId: prodWeb, reason: 'maintenance window' });
+    // What the notifier leaves behind when a sink keeps failing: one given up, one still retrying.
+    await prisma.alertDelivery.createMany({
+      data: [
+        { dedupKey: 'm-1', sink: 'oncall', alertKey: 'k-1', kind: 'open', body: {}, status: 'failed', attempts: 10, lastError: 'HTTP 500' },
+        { dedupKey: 'm-2', sink: 'oncall', alertKey: 'k-2', kind: 'open', body: {}, status: 'pending', attempts: 2, lastError: 'timeout' },
+      ],
+    });
+    const daemon = await stack.startDaemon({ clusterFactsTtlMs: 0 });
+    try {
+      await vi.waitFor(async () => {
+        const { samples } = await scrape(daemon);
+        expect(one(samples, 'nasorch_schedule_paused', { policy: 'metrics-repl', volume: 'prod-web', volume_id: prodWeb })).toBe(1);
+        expect(find(samples, 'nasorch_schedule_paused', { policy: 'metrics-snap' })).toHaveLength(0);
+        expect(one(samples, 'nasorch_alert_deliveries', { sink: 'oncall', state: 'failed' })).toBe(1);
+        expect(one(samples, 'nasorch_alert_deliveries', { sink: 'oncall', state: 'pending' })).toBe(1);
+        expect(one(samples, 'nasorch_alert_deliveries', { sink: 'oncall', state: 'retrying' })).toBe(1);
+      }, { timeout: 20_000, interval: 250 });
+      const page = await (await fetch(`${daemon.httpUrl}/`)).text();
+      expect(page).toMatch(/>paused<\/span>[\s\S]*is paused \(nasorch pause\): maintenance window/);
+    } finally {
+      await daemon.stop();
+      await resumeSchedule(prisma, 'metrics-repl', prodWeb);
+      await prisma.alertDelivery.deleteMany({ where: { dedupKey: { in: ['m-1', 'm-2'] } } });
+    }
+  }, 60_000);
+});
