@@ -39,7 +39,7 @@ export interface ExecutorDeps {
   log: Logger;
 }
 
-export { ACTIVE_RUN_STATES } from './run-states.ts';
+export const ACTIVE_RUN_STATES = ['awaiting_approval', 'running', 'waiting_for_user'] as const;
 
 type Json = import('../db/prisma.ts').Prisma.InputJsonValue;
 const json = (value: unknown): Json => JSON.parse(JSON.stringify(value ?? null)) as Json;

@@ -2,7 +2,6 @@
 // group, kind and state, and the newest runs.
 import type { PrismaClient } from '../db/prisma.ts';
 import type { FailoverView } from '../metrics/failover-view.ts';
-import { RUN_STATES } from './run-states.ts';
 
 export async function failoverRunCounts(prisma: PrismaClient): Promise<{ group: string; kind: string; state: string; count: number }[]> {
   const rows = await prisma.failoverRun.groupBy({ by: ['groupName', 'kind', 'state'], _count: { _all: true } });
@@ -25,6 +24,7 @@ export async function recentFailoverRuns(prisma: PrismaClient, n: number) {
   }));
 }
 
+const RUN_STATES = ['awaiting_approval', 'running', 'waiting_for_user', 'succeeded', 'failed', 'aborted'] as const;
 
 /** The view /metrics and the status page show of failover runs (src/metrics/failover-view.ts). */
 export function failoverView(prisma: PrismaClient): FailoverView {
